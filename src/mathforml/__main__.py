@@ -1,0 +1,5 @@
+"""``python -m mathforml`` runs the command-line interface."""
+from .cli import main
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

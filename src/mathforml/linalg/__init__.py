@@ -1,0 +1,1 @@
+"""The linear-algebra pillar (filled in as the families land)."""
