@@ -1,0 +1,74 @@
+"""The project's promises about itself: README commands, CI, layout rules."""
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    block = re.match(r"```bash\n(.*?)\n```", text, re.S)
+    assert block, "README.md must open with a bash block holding the two commands"
+    lines = [ln for ln in block.group(1).splitlines() if ln.strip()]
+    assert len(lines) == 2, lines
+    return lines
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    test_cmd = readme_commands()[1]
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "set -euo pipefail" in ci
+    run_lines = [ln for ln in ci.splitlines() if ln and not ln.startswith("#")]
+    assert run_lines[-1] == test_cmd
+
+
+def test_readme_main_command_runs_the_cli():
+    main_cmd = readme_commands()[0]
+    assert "pip install ." in main_cmd and "mathforml explain solve" in main_cmd
+
+
+def test_linalg_does_not_import_heavy_or_reference_libraries():
+    code = ("import sys, mathforml.linalg; "
+            "bad = [m for m in ('matplotlib', 'sklearn', 'scipy', 'scipy.linalg') if m in sys.modules]; "
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+FORBIDDEN = ("numpy.linalg", "scipy.linalg", "scipy.optimize", "scipy.stats", "sklearn")
+
+
+def _dotted(node) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def test_source_never_calls_a_reference_implementation():
+    """The maths is ours: src/ imports and uses no production reference (LinAlgError aside)."""
+    offenders = []
+    for path in (ROOT / "src" / "mathforml").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module + "." + a.name for a in node.names]
+            elif isinstance(node, ast.Attribute):
+                names = [_dotted(node).replace("np.", "numpy.", 1)]
+            for name in names:
+                if name.endswith("LinAlgError"):
+                    continue
+                if any(name == f or name.startswith(f + ".") for f in FORBIDDEN):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}")
+    assert not offenders, "\n".join(sorted(set(offenders)))
