@@ -191,7 +191,7 @@ def solve_triangular(A, b, lower=False, trans=False, unit_diagonal=False, check_
     unit = bool(unit_diagonal)
     dtype = result_dtype(A, b)
     n = A.shape[0]
-    B = np.array(b.reshape(n, -1), dtype=dtype, order="C", copy=True)
+    B = np.array(b[:, None] if b.ndim == 1 else b, dtype=dtype, order="C", copy=True)
     if n == 0:
         return B.reshape(b.shape)
     if not unit:
@@ -201,5 +201,5 @@ def solve_triangular(A, b, lower=False, trans=False, unit_diagonal=False, check_
         T, lower = T.T, not lower
     _trsm(T, B, lower, unit)
     if active():
-        _explain_substitution(T, np.asarray(b, dtype=dtype).reshape(n, -1), B, lower, unit)
+        _explain_substitution(T, (b[:, None] if b.ndim == 1 else b).astype(dtype), B, lower, unit)
     return B.reshape(b.shape)
