@@ -1,0 +1,859 @@
+r"""Eigenvalues and eigenvectors of general (non-symmetric) real square matrices.
+
+Three stages, as in LAPACK's ``dgeev`` (without balancing):
+
+1. :func:`hessenberg` reduces ``A`` to upper Hessenberg form ``H = Q^T A Q`` by
+   Householder reflectors (blocked, ``dgehrd``-style, for larger ``n``).
+2. The Francis implicit double-shift QR algorithm (``dlahqr``) drives ``H`` to
+   real Schur form ``T = Z^T A Z``: quasi upper triangular, with 1x1 blocks for
+   real eigenvalues and standardised 2x2 blocks ``[[a, b], [c, a]]`` (``b c < 0``)
+   for complex conjugate pairs ``a +- i sqrt(-b c)``.
+3. Eigenvectors of ``T`` by back-substitution (``dtrevc``-style), transformed
+   back by the Schur vectors ``Z`` and normalised to unit 2-norm.
+
+Design notes
+------------
+* Every bulge-chasing step applies one 3x3 reflector to whole row and column
+  slices with vector operations; the Python loop runs over bulge positions,
+  never over matrix elements.  When only eigenvalues are wanted, reflectors
+  touch only the active window ``H[l:i+1, l:i+1]``; when the Schur form is
+  wanted they update full rows/columns and ``Z``.
+* The deflation scan over the subdiagonal and the search for a starting row
+  of the bulge are vectorised.
+* The eigenvector back-substitution is vectorised across eigenvectors: one
+  Python step per (1x1 or 2x2) diagonal block of ``T`` computes that row of
+  every eigenvector at once.  ``T`` is scaled to ``max|t_ij| = 1`` first and
+  columns are rescaled whenever an entry would exceed ``big = max_float/(8 n^2)``,
+  so nothing overflows; tiny divisors are perturbed to
+  ``smin = max(eps |lambda|, smlnum)`` as in ``dtrevc``.
+* No balancing is done (``numpy.linalg.eig`` balances through ``dgeev``); for
+  badly scaled matrices eigenvalues may be less accurate than numpy's.
+"""
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+
+import numpy as np
+
+from .._validation import as_square_matrix
+from ..exceptions import LinAlgError
+from ..explain import active, section, step
+from ._householder import apply_block_left, householder_inplace, larft
+
+__all__ = ["hessenberg", "eig", "eigvals", "EigResult"]
+
+EigResult = namedtuple("EigResult", ["eigenvalues", "eigenvectors"])
+EigResult.__doc__ = """Result of :func:`eig`: ``eigenvalues`` (n,) and ``eigenvectors`` (n, n), columns."""
+
+_SMALL_N = 10          # record whole matrices in explanations up to this size
+_BLOCK = 32            # panel width of the blocked Hessenberg reduction
+_BLOCK_MIN_N = 96      # use the blocked reduction from this size on
+_KEXSH = 10            # exceptional shift every _KEXSH iterations without deflation
+
+
+# ---------------------------------------------------------------------------
+# Hessenberg reduction
+# ---------------------------------------------------------------------------
+def _gehd2(A: np.ndarray, tau: np.ndarray, k0: int = 0) -> None:
+    """Unblocked reduction of columns k0..n-3 of A (in place, dgehd2).
+
+    The reflector vector of column k (without its unit entry) is left in
+    ``A[k+2:, k]``, ``beta`` in ``A[k+1, k]``.
+    """
+    n = A.shape[0]
+    for k in range(k0, n - 2):
+        x = A[k + 1:, k]
+        t, beta = householder_inplace(x)          # x <- v, v[0] = 1
+        tau[k] = t
+        v = x.copy()
+        if t != 0.0:
+            tv = t * v
+            # right: A[:, k+1:] <- A[:, k+1:] (I - tau v v^T)
+            C = A[:, k + 1:]
+            C -= np.outer(C @ v, tv)
+            # left: A[k+1:, k+1:] <- (I - tau v v^T) A[k+1:, k+1:]
+            C = A[k + 1:, k + 1:]
+            C -= np.outer(tv, v @ C)
+        x[0] = beta
+        if n <= _SMALL_N and active():
+            step(f"Reflector {k + 1}: zero column {k + 1} below the subdiagonal",
+                 "A <- (I - tau v v^T) A (I - tau v v^T)", iteration=k,
+                 v=v, tau=t, beta=beta, H=np.triu(A, -1))
+
+
+def _lahr2(A: np.ndarray, k: int, nb: int, tau: np.ndarray):
+    """Reduce the panel A[:, k:k+nb] (dlahr2); return V, T, Y with Y = A V T.
+
+    Only rows ``k+1:`` of the panel columns are updated here; the caller applies
+    ``A <- (I - V T^T V^T) (A - Y V^T)`` to the rest with matrix products.
+    """
+    n = A.shape[0]
+    m = n - k - 1                       # rows k+1 .. n-1
+    dt = A.dtype
+    V = np.zeros((m, nb), dtype=dt)
+    T = np.zeros((nb, nb), dtype=dt)
+    Y = np.zeros((n, nb), dtype=dt)
+    for j in range(nb):
+        c = k + j
+        b = A[k + 1:, c]
+        if j > 0:
+            # right update with the previous reflectors: b -= Y V[c-row]^T
+            b -= Y[k + 1:, :j] @ V[j - 1, :j]
+            # left update: b <- (I - V T^T V^T) b
+            w = V[:, :j].T @ b
+            w = T[:j, :j].T @ w
+            b -= V[:, :j] @ w
+        x = A[c + 1:, c]
+        t, beta = householder_inplace(x)
+        tau[c] = t
+        V[j:, j] = x
+        x[0] = beta
+        # Y[:, j] = tau (A v_j - Y_j (V_j^T v_j)), rows k+1: here (top rows later)
+        vj = V[j:, j]
+        y = A[k + 1:, c + 1:] @ vj
+        if j > 0:
+            tcol = V[j:, :j].T @ vj
+            y -= Y[k + 1:, :j] @ tcol
+            T[:j, j] = (-t) * (T[:j, :j] @ tcol)
+        Y[k + 1:, j] = t * y
+        T[j, j] = t
+    # top rows of Y: Y[:k+1] = A[:k+1, k+1:] V T
+    Y[:k + 1] = (A[:k + 1, k + 1:] @ V) @ T
+    return V, T, Y
+
+
+def _gehrd(A: np.ndarray) -> np.ndarray:
+    """Reduce A (in place) to upper Hessenberg form; return the reflector taus."""
+    n = A.shape[0]
+    tau = np.zeros(max(n - 1, 0), dtype=A.dtype)
+    k = 0
+    if n >= _BLOCK_MIN_N:
+        nb = _BLOCK
+        while n - 2 - k > 2 * nb:
+            V, T, Y = _lahr2(A, k, nb, tau)
+            kb = k + nb
+            # the last reflector's unit entry sits at A[kb, kb-1]; V holds it
+            A[:, kb:] -= Y @ V[nb - 1:, :].T
+            A[:k + 1, k + 1:kb] -= Y[:k + 1] @ V[:nb - 1, :].T
+            apply_block_left(A[k + 1:, kb:], V, T, trans=True)
+            if active():
+                step(f"Panel of columns {k + 1}..{kb}: blocked update",
+                     "A <- (I - V T^T V^T)(A - Y V^T),  Y = A V T", iteration=k // nb,
+                     columns=(k, kb - 1))
+            k = kb
+    _gehd2(A, tau, k)
+    return tau
+
+
+def _form_q(A: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    """Q = H_1 ... H_{n-2} from the reflectors stored below the subdiagonal of A (dorghr)."""
+    n = A.shape[0]
+    Q = np.eye(n, dtype=A.dtype)
+    nref = n - 2
+    if nref <= 0:
+        return Q
+    nb = _BLOCK
+    starts = list(range(0, nref, nb))
+    for j0 in reversed(starts):
+        j1 = min(j0 + nb, nref)
+        V = np.tril(A[j0 + 1:, j0:j1], -1)
+        V[np.arange(j1 - j0), np.arange(j1 - j0)] = 1.0
+        T = larft(V, tau[j0:j1])
+        apply_block_left(Q[j0 + 1:, j0 + 1:], V, T)
+    return Q
+
+
+def hessenberg(A, calc_q: bool = False):
+    r"""Reduce a square matrix to upper Hessenberg form, ``H = Q^T A Q``.
+
+    Parameters
+    ----------
+    A : array_like, shape (n, n)
+        Real square matrix (int/bool promoted to float64, float32 kept).
+    calc_q : bool, default False
+        Also return the orthogonal ``Q``.
+
+    Returns
+    -------
+    H : ndarray, shape (n, n)
+        Upper Hessenberg (``H[i, j] = 0`` for ``i > j + 1``), orthogonally similar to ``A``.
+    Q : ndarray, shape (n, n)
+        Orthogonal, with ``A = Q H Q^T``; only if ``calc_q``.
+
+    Notes
+    -----
+    Step ``k`` picks a Householder reflector ``P_k = I - tau v v^T`` acting on rows
+    ``k+1..n-1`` with ``P_k A[k+1:, k] = beta e_1`` and applies it on both sides,
+    ``A <- P_k A P_k``, so eigenvalues are preserved; ``Q = P_0 P_1 ... P_{n-3}``.
+    For ``n >= 96`` panels of 32 columns are reduced as in LAPACK's ``dlahr2``:
+    the right-hand updates are deferred into ``Y = A V T`` and the trailing
+    matrix is updated by ``A <- (I - V T^T V^T)(A - Y V^T)`` with matrix
+    products.  ``Q`` is accumulated backwards in compact-WY blocks (``dorghr``).
+    Cost ``10/3 n^3`` flops (plus ``4/3 n^3`` for ``Q``); backward stable.
+
+    References
+    ----------
+    G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed., section 7.4.3.
+    G. Quintana-Orti and R. van de Geijn, "Improving the performance of reduction
+    to Hessenberg form", ACM TOMS 32 (2006).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [0.0, 3.0, 4.0]])
+    >>> H, Q = hessenberg(A, calc_q=True)
+    >>> H[2, 0], bool(np.allclose(Q @ H @ Q.T, A))
+    (0.0, True)
+    """
+    A = as_square_matrix(A, "A", copy=True)
+    n = A.shape[0]
+    with section("Hessenberg reduction"):
+        tau = _gehrd(A)
+        H = np.triu(A, -1)
+        Q = _form_q(A, tau) if calc_q else None
+        if active():
+            if n <= _SMALL_N:
+                step("Upper Hessenberg form", "H = Q^T A Q", H=H, Q=Q if calc_q else "not computed")
+            else:
+                step("Upper Hessenberg form (summary)", "H = Q^T A Q", n=n,
+                     subdiagonal=np.diag(H, -1))
+    return (H, Q) if calc_q else H
+
+
+# ---------------------------------------------------------------------------
+# Francis double-shift QR
+# ---------------------------------------------------------------------------
+def _lanv2(a: float, b: float, c: float, d: float, eps: float):
+    """Schur factorisation of a real 2x2 block (LAPACK dlanv2).
+
+    Returns ``(a, b, c, d, rt1r, rt1i, rt2r, rt2i, cs, sn)`` with
+    ``[[a, b], [c, d]]_new = [[cs, sn], [-sn, cs]] [[a, b], [c, d]] [[cs, -sn], [sn, cs]]``
+    either upper triangular or with ``a = d`` and ``b c < 0``.
+    """
+    if c == 0.0:
+        cs, sn = 1.0, 0.0
+    elif b == 0.0:
+        cs, sn = 0.0, 1.0
+        a, d = d, a
+        b, c = -c, 0.0
+    elif (a - d) == 0.0 and math.copysign(1.0, b) != math.copysign(1.0, c):
+        cs, sn = 1.0, 0.0
+    else:
+        temp = a - d
+        p = 0.5 * temp
+        bcmax = max(abs(b), abs(c))
+        bcmis = min(abs(b), abs(c)) * math.copysign(1.0, b) * math.copysign(1.0, c)
+        scale = max(abs(p), bcmax)
+        z = (p / scale) * p + (bcmax / scale) * bcmis
+        if z >= 4.0 * eps:
+            # real eigenvalues
+            z = p + math.copysign(math.sqrt(scale) * math.sqrt(z), p)
+            a = d + z
+            d = d - (bcmax / z) * bcmis
+            tau = math.hypot(c, z)
+            cs = z / tau
+            sn = c / tau
+            b = b - c
+            c = 0.0
+        else:
+            # complex or nearly equal real eigenvalues: make the diagonal equal
+            sigma = b + c
+            for _ in range(20):
+                scale = max(abs(temp), abs(sigma))
+                if scale >= 2.0 ** 511:
+                    sigma *= 2.0 ** -511
+                    temp *= 2.0 ** -511
+                elif scale <= 2.0 ** -511 and scale > 0.0:
+                    sigma *= 2.0 ** 511
+                    temp *= 2.0 ** 511
+                else:
+                    break
+            p = 0.5 * temp
+            tau = math.hypot(sigma, temp)
+            cs = math.sqrt(0.5 * (1.0 + abs(sigma) / tau))
+            sn = -(p / (tau * cs)) * math.copysign(1.0, sigma)
+            aa = a * cs + b * sn
+            bb = -a * sn + b * cs
+            cc = c * cs + d * sn
+            dd = -c * sn + d * cs
+            a = aa * cs + cc * sn
+            b = bb * cs + dd * sn
+            c = -aa * sn + cc * cs
+            d = -bb * sn + dd * cs
+            temp = 0.5 * (a + d)
+            a = d = temp
+            if c != 0.0:
+                if b != 0.0:
+                    if math.copysign(1.0, b) == math.copysign(1.0, c):
+                        # real eigenvalues after all: make it upper triangular
+                        sab = math.sqrt(abs(b))
+                        sac = math.sqrt(abs(c))
+                        p = math.copysign(sab * sac, c)
+                        tau = 1.0 / math.sqrt(abs(b + c))
+                        a = temp + p
+                        d = temp - p
+                        b = b - c
+                        c = 0.0
+                        cs1 = sab * tau
+                        sn1 = sac * tau
+                        temp = cs * cs1 - sn * sn1
+                        sn = cs * sn1 + sn * cs1
+                        cs = temp
+                else:
+                    b = -c
+                    c = 0.0
+                    cs, sn = -sn, cs
+    rt1r, rt2r = a, d
+    if c == 0.0:
+        rt1i = rt2i = 0.0
+    else:
+        rt1i = math.sqrt(abs(b)) * math.sqrt(abs(c))
+        rt2i = -rt1i
+    return a, b, c, d, rt1r, rt1i, rt2r, rt2i, cs, sn
+
+
+def _rot_rows(M: np.ndarray, r: int, cols: slice, cs: float, sn: float) -> None:
+    """Rows r, r+1 of M[:, cols] <- [[cs, sn], [-sn, cs]] @ rows (drot)."""
+    x = M[r, cols].copy()
+    y = M[r + 1, cols]
+    M[r, cols] = cs * x + sn * y
+    M[r + 1, cols] = cs * y - sn * x
+
+
+def _rot_cols(M: np.ndarray, c: int, rows: slice, cs: float, sn: float) -> None:
+    """Columns c, c+1 of M[rows] <- cols @ [[cs, -sn], [sn, cs]] (drot)."""
+    x = M[rows, c].copy()
+    y = M[rows, c + 1]
+    M[rows, c] = cs * x + sn * y
+    M[rows, c + 1] = cs * y - sn * x
+
+
+def _hqr(H: np.ndarray, Z: np.ndarray | None, wantt: bool):
+    """Francis double-shift QR on upper Hessenberg H (in place, LAPACK dlahqr).
+
+    Returns ``(wr, wi, info)`` with float64 arrays of real and imaginary parts
+    and ``info`` a dict of counts for the explanation.  With ``wantt`` the full
+    matrix is updated and ends in standardised real Schur form; with ``Z`` the
+    transformations are accumulated, ``Z <- Z P``.
+    """
+    n = H.shape[0]
+    dt = H.dtype
+    finfo = np.finfo(dt)
+    ulp = float(finfo.eps)
+    safmin = float(finfo.tiny)
+    smlnum = safmin * (max(n, 1) / ulp)
+    wr = np.zeros(n)
+    wi = np.zeros(n)
+    itmax = 30 * max(10, n)
+    wantz = Z is not None
+    rec = active()
+    log = []                            # per-deflation records (only when explaining)
+    total_sweeps = 0
+    n_exceptional = 0
+    if n == 0:
+        return wr, wi, dict(sweeps=0, exceptional=0, log=log)
+    diag = H.diagonal()                 # views: reflect in-place updates
+    sub = H.diagonal(-1)
+    sup = H.diagonal(1)
+    kdefl = 0
+    i = n - 1
+    ndefl = 0
+    while i >= 0:
+        l = 0
+        converged = False
+        sweeps_here = 0
+        shifts_here = [] if rec else None
+        for its in range(itmax + 1):
+            # --- look for a negligible subdiagonal entry in rows l+1..i (vectorised)
+            if i > l:
+                ks = _find_split(diag, sub, sup, l, i, ulp, smlnum)
+            else:
+                ks = l
+            l = ks
+            if l > 0:
+                H[l, l - 1] = 0.0
+            if l >= i - 1:
+                converged = True
+                break
+            if its == itmax:
+                break
+            kdefl += 1
+            if wantt:
+                i1, i2 = 0, n - 1
+            else:
+                i1, i2 = l, i
+            # --- shifts
+            if kdefl % (2 * _KEXSH) == 0:
+                s = abs(H[i, i - 1]) + abs(H[i - 1, i - 2])
+                h11 = 0.75 * s + float(H[i, i])
+                h12, h21, h22 = -0.4375 * s, s, h11
+                n_exceptional += 1
+            elif kdefl % _KEXSH == 0:
+                s = abs(H[l + 1, l]) + abs(H[l + 2, l + 1])
+                h11 = 0.75 * s + float(H[l, l])
+                h12, h21, h22 = -0.4375 * s, s, h11
+                n_exceptional += 1
+            else:
+                h11 = float(H[i - 1, i - 1]); h21 = float(H[i, i - 1])
+                h12 = float(H[i - 1, i]); h22 = float(H[i, i])
+            s = abs(h11) + abs(h12) + abs(h21) + abs(h22)
+            if s == 0.0:
+                rt1r = rt1i = rt2r = rt2i = 0.0
+            else:
+                h11 /= s; h21 /= s; h12 /= s; h22 /= s
+                tr = (h11 + h22) / 2.0
+                det = (h11 - tr) * (h22 - tr) - h12 * h21
+                rtdisc = math.sqrt(abs(det))
+                if det >= 0.0:
+                    rt1r = tr * s; rt2r = rt1r; rt1i = rtdisc * s; rt2i = -rt1i
+                else:
+                    rt1r = tr + rtdisc; rt2r = tr - rtdisc
+                    if abs(rt1r - h22) <= abs(rt2r - h22):
+                        rt1r *= s; rt2r = rt1r
+                    else:
+                        rt2r *= s; rt1r = rt2r
+                    rt1i = rt2i = 0.0
+            if rec:
+                shifts_here.append((complex(rt1r, rt1i), complex(rt2r, rt2i)))
+            # --- look for two consecutive small subdiagonals; first column of the shift polynomial
+            m, v = _start_row(H, l, i, rt1r, rt1i, rt2r, rt2i, ulp)
+            # --- double-shift QR sweep: chase the bulge from row m to row i
+            _sweep(H, Z, m, l, i, i1, i2, v, wantz)
+            sweeps_here += 1
+            total_sweeps += 1
+        if not converged:
+            raise LinAlgError(
+                f"eig: the QR algorithm failed to converge for eigenvalue index {i} "
+                f"after {itmax} iterations")
+        if l == i:
+            wr[i] = H[i, i]
+            wi[i] = 0.0
+        else:  # l == i - 1: a 2x2 block
+            a, b, c, d, rt1r, rt1i, rt2r, rt2i, cs, sn = _lanv2(
+                float(H[i - 1, i - 1]), float(H[i - 1, i]), float(H[i, i - 1]),
+                float(H[i, i]), ulp)
+            H[i - 1, i - 1] = a; H[i - 1, i] = b; H[i, i - 1] = c; H[i, i] = d
+            wr[i - 1], wi[i - 1], wr[i], wi[i] = rt1r, rt1i, rt2r, rt2i
+            if wantt:
+                if i < n - 1:
+                    _rot_rows(H, i - 1, slice(i + 1, n), cs, sn)
+                _rot_cols(H, i - 1, slice(0, i - 1), cs, sn)
+            if wantz:
+                _rot_cols(Z, i - 1, slice(None), cs, sn)
+        kdefl = 0
+        if rec:
+            idx = list(range(l, i + 1))
+            log.append(dict(indices=idx, eigenvalues=[complex(wr[j], wi[j]) for j in idx],
+                            sweeps=sweeps_here, shifts=shifts_here))
+            step("Deflation" + (" of a 2x2 block" if l < i else ""),
+                 "|h_{k+1,k}| <= eps (|h_kk| + |h_{k+1,k+1}|)  =>  split",
+                 iteration=ndefl, rows=(l, i),
+                 eigenvalues=np.array([complex(wr[j], wi[j]) for j in idx]),
+                 sweeps=sweeps_here,
+                 shifts=np.array([s for pair in shifts_here for s in pair]))
+        ndefl += 1
+        i = l - 1
+    return wr, wi, dict(sweeps=total_sweeps, exceptional=n_exceptional, log=log)
+
+
+def _find_split(diag, sub, sup, l, i, ulp, smlnum) -> int:
+    """Largest k in (l, i] whose subdiagonal h_{k,k-1} is negligible, else l (vectorised).
+
+    Test: ``|h_{k,k-1}| <= eps (|h_{k-1,k-1}| + |h_kk|)`` confirmed by the
+    Ahues-Tisseur criterion (as LAPACK dlahqr), or ``|h_{k,k-1}| <= smlnum``.
+    """
+    # rows k = l+1..i : subdiagonal sub[k-1], diagonals diag[k-1], diag[k]
+    if i - l <= 2:
+        # tiny window: plain scalar test is cheaper than array calls
+        for k in range(i, l, -1):
+            if _negligible(diag, sub, sup, k, l, ulp, smlnum):
+                return k
+        return l
+    hk = np.abs(sub[l:i])
+    dprev = np.abs(diag[l:i])
+    dcur = np.abs(diag[l + 1:i + 1])
+    tst = dprev + dcur
+    # candidates: the standard test, tiny entries, or zero diagonals (whose test
+    # uses the neighbouring subdiagonals); each is confirmed by the scalar test
+    idx = np.nonzero((hk <= ulp * tst) | (hk <= smlnum) | (tst == 0.0))[0]
+    for j in idx[::-1]:
+        k = l + 1 + int(j)
+        if _negligible(diag, sub, sup, k, l, ulp, smlnum):
+            return k
+    return l
+
+
+def _negligible(diag, sub, sup, k, l, ulp, smlnum) -> bool:
+    """Scalar dlahqr deflation test for h_{k,k-1}."""
+    hk = abs(float(sub[k - 1]))
+    if hk <= smlnum:
+        return True
+    tst = abs(float(diag[k - 1])) + abs(float(diag[k]))
+    if tst == 0.0:
+        if k - 2 >= l:
+            tst += abs(float(sub[k - 2]))
+        if k < diag.shape[0] - 1:
+            tst += abs(float(sub[k]))
+    if hk <= ulp * tst:
+        hkk1 = abs(float(sup[k - 1]))
+        ab = max(hk, hkk1)
+        ba = min(hk, hkk1)
+        dk = float(diag[k])
+        dkm = float(diag[k - 1])
+        aa = max(abs(dk), abs(dkm - dk))
+        bb = min(abs(dk), abs(dkm - dk))
+        s = aa + ab
+        if ba * (ab / s) <= max(smlnum, ulp * (bb * (aa / s))):
+            return True
+    return False
+
+
+def _start_row(H, l, i, rt1r, rt1i, rt2r, rt2i, ulp):
+    """Row m where the bulge starts, and v = first column of (H - s1)(H - s2) there.
+
+    m is the largest index in [l, i-2] whose ``h_{m,m-1}`` is small enough that
+    starting the bulge at m does not disturb the matrix (two consecutive small
+    subdiagonals); vectorised over candidates.
+    """
+    def vec(m):
+        h21s = float(H[m + 1, m])
+        hmm = float(H[m, m])
+        s = abs(hmm - rt2r) + abs(rt2i) + abs(h21s)
+        h21s = h21s / s
+        v0 = h21s * float(H[m, m + 1]) + (hmm - rt1r) * ((hmm - rt2r) / s) - rt1i * (rt2i / s)
+        v1 = h21s * (hmm + float(H[m + 1, m + 1]) - rt1r - rt2r)
+        v2 = h21s * float(H[m + 2, m + 1])
+        s = abs(v0) + abs(v1) + abs(v2)
+        return v0 / s, v1 / s, v2 / s
+
+    if i - 2 > l:
+        # candidates m = l+1 .. i-2
+        ms = slice(l + 1, i - 1)
+        d0 = H.diagonal()[l + 1:i - 1]                 # h_mm
+        d1 = H.diagonal()[l + 2:i]                     # h_{m+1,m+1}
+        dm1 = H.diagonal()[l:i - 2]                    # h_{m-1,m-1}
+        h21 = H.diagonal(-1)[l + 1:i - 1]              # h_{m+1,m}
+        h12 = H.diagonal(1)[l + 1:i - 1]               # h_{m,m+1}
+        h32 = H.diagonal(-1)[l + 2:i]                  # h_{m+2,m+1}
+        hm = H.diagonal(-1)[l:i - 2]                   # h_{m,m-1}
+        del ms
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = np.abs(d0 - rt2r) + abs(rt2i) + np.abs(h21)
+            h21s = h21 / s
+            v0 = h21s * h12 + (d0 - rt1r) * ((d0 - rt2r) / s) - rt1i * (rt2i / s)
+            v1 = h21s * (d0 + d1 - rt1r - rt2r)
+            v2 = h21s * h32
+            sv = np.abs(v0) + np.abs(v1) + np.abs(v2)
+            h00 = np.abs(hm) * (np.abs(v1) + np.abs(v2)) / sv
+            h01 = np.abs(v0) / sv * (np.abs(dm1) + np.abs(d0) + np.abs(d1))
+            ok = h00 <= ulp * h01
+        hits = np.nonzero(ok)[0]
+        if hits.size:
+            m = l + 1 + int(hits[-1])
+            return m, vec(m)
+    return l, vec(l)
+
+
+def _sweep(H, Z, m, l, i, i1, i2, v0, wantz) -> None:
+    """One implicit double-shift QR sweep: introduce the bulge at row m, chase it to row i."""
+    dt = H.dtype
+    v = np.array(v0, dtype=dt)
+    for k in range(m, i):
+        nr = 3 if k < i - 1 else 2
+        if k > m:
+            v = H[k:k + nr, k - 1].copy()
+        elif nr == 2:
+            v = v[:2].copy()
+        t, beta = householder_inplace(v)
+        if k > m:
+            H[k, k - 1] = beta
+            H[k + 1:k + nr, k - 1] = 0.0
+        elif m > l:
+            # avoids a bug when v[1], v[2] underflow (LAPACK's comment)
+            H[k, k - 1] *= (1.0 - t)
+        if t == 0.0:
+            continue
+        tv = t * v
+        # left: rows k..k+nr-1, columns k..i2
+        B = H[k:k + nr, k:i2 + 1]
+        B -= np.outer(tv, v @ B)
+        # right: columns k..k+nr-1, rows i1..min(k+3, i)
+        B = H[i1:min(k + 3, i) + 1, k:k + nr]
+        B -= np.outer(B @ v, tv)
+        if wantz:
+            B = Z[:, k:k + nr]
+            B -= np.outer(B @ v, tv)
+
+
+# ---------------------------------------------------------------------------
+# Eigenvectors of the real Schur form
+# ---------------------------------------------------------------------------
+def _trevc(T: np.ndarray, wr: np.ndarray, wi: np.ndarray) -> np.ndarray:
+    """Right eigenvectors of quasi-triangular T by back-substitution (dtrevc-style).
+
+    Column j of the result solves ``(T - lambda_j I) x = 0`` with ``x`` zero below
+    ``lambda_j``'s diagonal block; conjugate pairs get conjugate columns.  The
+    result is complex when any ``wi != 0`` and real otherwise.  Vectorised
+    across eigenvectors: one Python step per diagonal block of T.
+    """
+    n = T.shape[0]
+    dt = np.float64
+    cplx = bool(np.any(wi != 0.0))
+    tmax = float(np.max(np.abs(T))) if n else 0.0
+    if tmax == 0.0:
+        return np.eye(n, dtype=np.complex128 if cplx else dt)
+    finfo = np.finfo(T.dtype)
+    ulp = float(finfo.eps)
+    smlnum = float(finfo.tiny) * (n / ulp)
+    big = float(np.finfo(dt).max) / (8.0 * n * n)
+    Ts = np.asarray(T, dtype=dt) / tmax
+    lam = (wr + 1j * wi) / tmax if cplx else wr / tmax
+    smin = np.maximum(ulp * np.abs(lam), smlnum)
+    X = np.zeros((n, n), dtype=np.complex128 if cplx else dt)
+    # block structure: start rows of 2x2 blocks have wi > 0
+    starts = []
+    k = 0
+    while k < n:
+        if wi[k] > 0.0 and k + 1 < n:
+            starts.append((k, 2))
+            k += 2
+        else:
+            starts.append((k, 1))
+            k += 1
+    for k, sz in starts:
+        if sz == 1:
+            X[k, k] = 1.0
+        else:
+            b, c = Ts[k, k + 1], Ts[k + 1, k]
+            wis = wi[k] / tmax
+            if abs(b) >= abs(c):
+                X[k, k] = 1.0
+                X[k + 1, k] = 1j * wis / b
+            else:
+                X[k, k] = -wis / c
+                X[k + 1, k] = 1j
+            X[k:k + 2, k + 1] = np.conj(X[k:k + 2, k])
+    for k, sz in reversed(starts):
+        r1 = k + sz                      # first row below this block
+        if r1 >= n:
+            continue
+        lj = lam[r1:]
+        rhs = -(Ts[k:r1, r1:] @ X[r1:, r1:])      # (sz, n - r1)
+        if sz == 1:
+            den = Ts[k, k] - lj
+            aden = np.abs(den)
+            small = aden < smin[r1:]
+            if small.any():
+                den = np.where(small, smin[r1:], den)
+                aden = np.abs(den)
+            r = rhs[0]
+            ar = np.abs(r)
+            over = ar > big * aden
+            if over.any():
+                s = np.where(over, 0.5 * big * aden / np.where(over, ar, 1.0), 1.0)
+                X[:, r1:] *= s
+                r = r * s
+            X[k, r1:] = r / den
+        else:
+            a = Ts[k, k] - lj
+            b = Ts[k, k + 1]
+            c = Ts[k + 1, k]
+            d = Ts[k + 1, k + 1] - lj
+            det = a * d - b * c
+            scale = np.maximum(np.maximum(np.abs(a), np.abs(d)), max(abs(b), abs(c)))
+            detmin = smin[r1:] * scale
+            adet = np.abs(det)
+            small = adet < detmin
+            if small.any():
+                det = np.where(small, detmin, det)
+                adet = np.abs(det)
+            r0, rr1 = rhs[0], rhs[1]
+            mag = np.maximum(np.abs(r0), np.abs(rr1)) * (2.0 * scale)
+            over = mag > big * adet
+            if over.any():
+                s = np.where(over, 0.5 * big * adet / np.where(over, mag, 1.0), 1.0)
+                X[:, r1:] *= s
+                r0 = r0 * s
+                rr1 = rr1 * s
+            X[k, r1:] = (d * r0 - b * rr1) / det
+            X[k + 1, r1:] = (a * rr1 - c * r0) / det
+    if cplx:
+        for k, sz in starts:
+            if sz == 2:
+                X[:, k + 1] = np.conj(X[:, k])
+    return X
+
+
+def _normalise_columns(V: np.ndarray) -> np.ndarray:
+    """Scale each column to unit 2-norm with its largest-|.| entry real and positive."""
+    n = V.shape[0]
+    if n == 0:
+        return V
+    A = np.abs(V)
+    idx = np.argmax(A, axis=0)
+    cols = np.arange(V.shape[1])
+    amax = A[idx, cols]
+    amax = np.where(amax == 0, 1.0, amax)
+    W = V / amax                                # entries <= 1: the norm cannot overflow
+    nrm = np.sqrt(np.sum((W * np.conj(W)).real if np.iscomplexobj(W) else W * W, axis=0))
+    phase = W[idx, cols]                        # |phase| == 1
+    W = W * (np.conj(phase) / nrm)
+    if np.iscomplexobj(W):
+        W[idx, cols] = W[idx, cols].real        # exactly real
+    return W
+
+
+# ---------------------------------------------------------------------------
+# Public drivers
+# ---------------------------------------------------------------------------
+def _eig_driver(A, want_vectors: bool, name: str):
+    A = as_square_matrix(A, "A", copy=True)
+    n = A.shape[0]
+    dt = A.dtype
+    cdt = np.complex64 if dt == np.float32 else np.complex128
+    rec = active()
+    small = n <= _SMALL_N
+    if n == 0:
+        w = np.zeros(0, dtype=dt)
+        return (w, np.zeros((0, 0), dtype=dt)) if want_vectors else w
+    with section("Hessenberg reduction"):
+        tau = _gehrd(A)
+        Z = _form_q(A, tau) if want_vectors else None
+        H = np.triu(A, -1)
+        if rec:
+            if small:
+                step("Upper Hessenberg form", "H = Q^T A Q", H=H)
+            else:
+                step("Upper Hessenberg form (summary)", "H = Q^T A Q", n=n,
+                     norm_subdiagonal=float(np.sqrt(np.sum(np.diag(H, -1) ** 2))))
+    with section("Francis double-shift QR"):
+        wr, wi, info = _hqr(H, Z, wantt=want_vectors)
+        if rec:
+            step("QR iterations", "H <- P^T H P (3x3 reflectors chase the bulge)",
+                 sweeps=info["sweeps"], exceptional_shifts=info["exceptional"],
+                 deflations=len(info["log"]))
+            if want_vectors:
+                if small:
+                    step("Real Schur form", "T = Z^T A Z (quasi upper triangular)",
+                         T=H, Z=Z)
+                else:
+                    step("Real Schur form (summary)", "T = Z^T A Z", n=n,
+                         blocks_2x2=int(np.sum(wi > 0)))
+    w = (wr + 1j * wi) if np.any(wi != 0.0) else wr
+    if rec:
+        step("Eigenvalues", "diagonal blocks of T", eigenvalues=w)
+    if not want_vectors:
+        return w.astype(cdt if np.iscomplexobj(w) else dt)
+    with section("Eigenvectors"):
+        X = _trevc(H, wr, wi)
+        if rec and small:
+            step("Eigenvectors of T by back-substitution",
+                 "(T - lambda_j I) x_j = 0,  x_j upper (quasi) triangular", X=X)
+        if np.iscomplexobj(X):
+            Zd = Z.astype(np.float64, copy=False)
+            V = Zd @ X.real + 1j * (Zd @ X.imag)
+        else:
+            V = Z.astype(np.float64, copy=False) @ X
+        V = _normalise_columns(V)
+        if rec:
+            step("Back-transform and normalise",
+                 "v_j = Z x_j / ||Z x_j||_2, largest |entry| real and positive",
+                 V=V if small else f"{n}x{n} matrix")
+    if np.iscomplexobj(w):
+        return EigResult(w.astype(cdt), V.astype(cdt))
+    return EigResult(w.astype(dt), V.astype(dt))
+
+
+def eig(A) -> EigResult:
+    r"""Eigenvalues and right eigenvectors of a general real square matrix.
+
+    Parameters
+    ----------
+    A : array_like, shape (n, n)
+        Real square matrix (int/bool promoted to float64, float32 kept).
+
+    Returns
+    -------
+    EigResult
+        Named tuple ``(eigenvalues, eigenvectors)``: ``eigenvalues`` of shape
+        (n,) and ``eigenvectors`` of shape (n, n) whose column ``j`` satisfies
+        ``A @ v_j = eigenvalues[j] * v_j``.  Both are real when every eigenvalue
+        is real and complex otherwise (complex64 for float32 input); complex
+        conjugate pairs are adjacent, positive imaginary part first.  Columns
+        have unit 2-norm and their largest-magnitude entry real and positive.
+
+    Raises
+    ------
+    LinAlgError
+        If the QR algorithm does not converge (names the eigenvalue index).
+
+    Notes
+    -----
+    ``H = Q^T A Q`` (Householder, :func:`hessenberg`), then Francis double-shift
+    QR steps ``H <- P^T H P`` with shifts ``s1, s2`` the eigenvalues of the
+    trailing 2x2 block: the first column of ``(H - s1 I)(H - s2 I)`` (real even
+    for complex shifts) defines a 3x3 reflector whose bulge is chased down the
+    subdiagonal by further 3x3 reflectors.  An entry is deflated when
+    ``|h_{k+1,k}| <= eps (|h_kk| + |h_{k+1,k+1}|)`` (refined by Ahues-Tisseur);
+    after 10 sweeps without deflation an exceptional shift breaks cycles.  2x2
+    blocks are standardised (``dlanv2``) into two real eigenvalues or
+    ``[[a, b], [c, a]]`` with eigenvalues ``a +- i sqrt(-b c)``.  This gives
+    ``T = Z^T A Z``.  Eigenvectors ``x`` of ``T`` come from back-substitution of
+    ``(T - lambda I) x = 0`` (complex arithmetic for pairs, scaling against
+    overflow, tiny pivots perturbed to ``eps |lambda|``), then ``v = Z x / ||Z x||``.
+    No balancing is performed.
+
+    References
+    ----------
+    J. G. F. Francis, "The QR transformation, parts I and II", Comput. J. 4 (1961).
+    G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed., section 7.5.
+    LAPACK ``dgeev``, ``dlahqr``, ``dlanv2``, ``dtrevc``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w, V = eig(np.array([[2.0, 1.0], [0.0, 3.0]]))
+    >>> sorted(w.tolist())
+    [2.0, 3.0]
+    >>> w, V = eig(np.array([[0.0, -1.0], [1.0, 0.0]]))   # rotation by 90 degrees
+    >>> w
+    array([0.+1.j, 0.-1.j])
+    >>> bool(np.allclose(np.array([[0.0, -1.0], [1.0, 0.0]]) @ V, V * w))
+    True
+    """
+    return _eig_driver(A, True, "eig")
+
+
+def eigvals(A) -> np.ndarray:
+    r"""Eigenvalues of a general real square matrix.
+
+    Parameters
+    ----------
+    A : array_like, shape (n, n)
+        Real square matrix.
+
+    Returns
+    -------
+    w : ndarray, shape (n,)
+        Eigenvalues, real if all are real, otherwise complex with conjugate
+        pairs adjacent (positive imaginary part first).  Order is that of the
+        diagonal of the real Schur form, not sorted.
+
+    Notes
+    -----
+    As :func:`eig` without eigenvectors: Hessenberg reduction and Francis
+    double-shift QR, where each sweep only updates the active window
+    ``H[l:i+1, l:i+1]`` (the Schur form itself is not needed).
+
+    References
+    ----------
+    G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed., section 7.5.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sorted(eigvals(np.array([[4.0, 1.0], [2.0, 3.0]])).tolist())
+    [2.0, 5.0]
+    """
+    return _eig_driver(A, False, "eigvals")
