@@ -128,15 +128,18 @@ def _panel_recursive(P: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.nda
     return V, T
 
 
-def _geqrf(A: np.ndarray, record: bool = False):
+def _geqrf(A: np.ndarray, record: bool = False, nfactor: int | None = None):
     """Blocked Householder QR of the Fortran-ordered ``A`` in place.
 
     On return ``A`` holds ``R`` in its upper triangle and the reflector vectors
     below the diagonal (implicit unit diagonal).  Returns ``tau`` and the list of
     blocks ``(j, jb, T)`` so that ``H_j ... H_{j+jb-1} = I - V T V^T``.
+    With ``nfactor``, only the first ``nfactor`` columns are reduced and the
+    reflectors are applied to the rest (least squares factors ``[A, b]`` so
+    that the last columns become ``Q^T b``).
     """
     m, n = A.shape
-    k = min(m, n)
+    k = min(m, n if nfactor is None else nfactor)
     tau = np.zeros(k, dtype=A.dtype)
     blocks = []
     for j in range(0, k, _NB):
@@ -168,10 +171,21 @@ def _orgqr(H: np.ndarray, blocks, ncols: int) -> np.ndarray:
     return Q
 
 
-def _householder_factor(A: np.ndarray, record: bool = False):
-    """Copy ``A`` to Fortran order and factor it: returns ``(H, tau, blocks)``."""
-    H = np.array(A, order="F", copy=True)
-    tau, blocks = _geqrf(H, record)
+def _householder_factor(A: np.ndarray, record: bool = False, B: np.ndarray | None = None):
+    """Copy ``A`` to Fortran order and factor it: returns ``(H, tau, blocks)``.
+
+    With ``B`` (m x p), the working array is ``[A, B]`` and its last ``p``
+    columns come back as ``Q^T B``.
+    """
+    if B is None:
+        H = np.array(A, order="F", copy=True)
+        tau, blocks = _geqrf(H, record)
+        return H, tau, blocks
+    m, n = A.shape
+    H = np.empty((m, n + B.shape[1]), dtype=A.dtype, order="F")
+    H[:, :n] = A
+    H[:, n:] = B
+    tau, blocks = _geqrf(H, record, n)
     return H, tau, blocks
 
 
