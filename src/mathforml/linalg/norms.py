@@ -221,10 +221,11 @@ def _matrix_norm(x: np.ndarray, ord, row_axis: int, col_axis: int, keepdims: boo
         batch = A.shape[:-2]
         m, n = A.shape[-2:]
         k = min(m, n)
-        flat = A.reshape((-1, m, n))
-        S = np.empty((flat.shape[0], k), dtype=x.dtype)
-        for i in range(flat.shape[0]):
-            S[i] = svdvals(flat[i])
+        flat = A.reshape((math.prod(batch), m, n))
+        S = np.zeros((flat.shape[0], k), dtype=x.dtype)
+        if k:
+            for i in range(flat.shape[0]):  # one SVD per matrix of the stack
+                S[i] = svdvals(flat[i])
         if isinstance(ord, str):
             r = np.sum(S, axis=-1)
         elif ord == 2:
