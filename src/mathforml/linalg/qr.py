@@ -211,15 +211,18 @@ def _gram_schmidt(A: np.ndarray, modified: bool, record: bool):
     R = np.zeros((k, n), dtype=A.dtype)
     name = "modified Gram-Schmidt" if modified else "classical Gram-Schmidt"
     small = n <= _EXPLAIN_REFLECTORS
+    # a column whose remainder is at rounding level of its norm (or zero) is dependent
+    norms = np.sqrt(np.sum(A * A, axis=0, dtype=np.float64))
+    tiny = m * float(np.finfo(A.dtype).eps)
     if modified:
         # Row-oriented MGS: as soon as q_j exists, remove its component from every
         # later column, so each projection uses the already-updated vector.
         W = np.array(A[:, :k], copy=True)
         for j in range(k):
             r_jj = float(np.sqrt(W[:, j] @ W[:, j]))
-            if r_jj == 0.0:
+            if r_jj <= tiny * norms[j]:
                 raise LinAlgError(f"{name}: column {j} is linearly dependent on the previous "
-                                  "columns (r_jj = 0); use method='householder'")
+                                  "columns (r_jj = 0 to working precision); use method='householder'")
             R[j, j] = r_jj
             Q[:, j] = W[:, j] / r_jj
             if j + 1 < k:
@@ -235,9 +238,9 @@ def _gram_schmidt(A: np.ndarray, modified: bool, record: bool):
             r = Q[:, :j].T @ a_j                       # r_ij = q_i^T a_j (original column)
             w = a_j - Q[:, :j] @ r
             r_jj = float(np.sqrt(w @ w))
-            if r_jj == 0.0:
+            if r_jj <= tiny * norms[j]:
                 raise LinAlgError(f"{name}: column {j} is linearly dependent on the previous "
-                                  "columns (r_jj = 0); use method='householder'")
+                                  "columns (r_jj = 0 to working precision); use method='householder'")
             R[:j, j] = r
             R[j, j] = r_jj
             Q[:, j] = w / r_jj
