@@ -54,7 +54,7 @@ import numpy as np
 __all__ = ["tridiagonal_eigh"]
 
 # Blocks of at most this size are solved directly by the batched Jacobi leaf solver.
-_LEAF = 1
+_LEAF = 32
 
 
 def tridiagonal_eigh(d, e, eigvals_only: bool = False):
@@ -126,19 +126,40 @@ def tridiagonal_eigh(d, e, eigvals_only: bool = False):
 
     w = np.empty(n)
     Z = None if eigvals_only else np.zeros((n, n))
+    blocks = []
     for a, b in zip(starts.tolist(), stops.tolist()):
         if b - a == 1:
             w[a] = d[a]
             if Z is not None:
                 Z[a, a] = 1.0
-            continue
-        db = d[a:b]
-        eb = e[a:b - 1]
-        scale = max(float(np.max(np.abs(db))), float(np.max(np.abs(eb))))
-        wb, Qb = _dc(db / scale, eb / scale, not eigvals_only)
-        w[a:b] = wb * scale
-        if Z is not None:
-            Z[a:b, a:b] = Qb
+        else:
+            blocks.append((a, b))
+    if blocks:
+        # scale every unreduced block by its largest entry
+        ds = d.copy()
+        es = e.copy()
+        scales = []
+        for a, b in blocks:
+            scale = max(float(np.max(np.abs(d[a:b]))), float(np.max(np.abs(e[a:b - 1]))))
+            ds[a:b] /= scale
+            es[a:b - 1] /= scale
+            scales.append(scale)
+        # leaves of every block's recursion, torn apart and solved in one batch
+        leaves = []
+        for a, b in blocks:
+            _partition(a, b, leaves)
+        leaf_starts = np.array([a for a, _ in leaves])
+        cuts = np.setdiff1d(leaf_starts, [a for a, _ in blocks])
+        dmod = ds.copy()
+        rho_cut = np.abs(es[cuts - 1])
+        dmod[cuts - 1] -= rho_cut
+        dmod[cuts] -= rho_cut
+        leaf_res = _jacobi_batch(dmod, es, leaves, not eigvals_only)
+        for (a, b), scale in zip(blocks, scales):
+            wb, Qb = _dc(a, b, es, leaf_res, not eigvals_only)
+            w[a:b] = wb * scale
+            if Z is not None:
+                Z[a:b, a:b] = Qb
     order = np.argsort(w, kind="stable")
     w = w[order]
     if eigvals_only:
@@ -150,43 +171,122 @@ def tridiagonal_eigh(d, e, eigvals_only: bool = False):
 # ---------------------------------------------------------------------------
 # Divide and conquer
 # ---------------------------------------------------------------------------
-def _dc(d: np.ndarray, e: np.ndarray, full: bool):
-    """Eigenpairs of an unreduced block (scaled to max entry 1).
+def _partition(a: int, b: int, leaves: list) -> None:
+    """Append the leaves ``(start, stop)`` of the halving recursion on ``[a, b)``."""
+    if b - a <= _LEAF:
+        leaves.append((a, b))
+        return
+    m = a + (b - a) // 2
+    _partition(a, m, leaves)
+    _partition(m, b, leaves)
 
-    Returns ``(w, Q)`` with ``Q`` the full eigenvector matrix when ``full``,
-    else the ``2 x n`` matrix of its first and last rows.  ``w`` is sorted.
+
+def _dc(a: int, b: int, e: np.ndarray, leaf_res: dict, full: bool):
+    """Eigenpairs of the unreduced block ``[a, b)`` (scaled, torn at the leaves).
+
+    Returns ``(w, Q)``, ``w`` sorted, with ``Q`` the full eigenvector matrix when
+    ``full``, else the ``2 x n`` matrix of its first and last rows.
     """
-    n = d.shape[0]
+    n = b - a
     if n <= _LEAF:
-        w, Q = _leaf(d, e)
-        return w, (Q if full else Q[[0, -1], :])
-    m = n // 2
+        return leaf_res[a]
+    m = a + n // 2
     beta = float(e[m - 1])
     rho = abs(beta)
-    s = 1.0 if beta >= 0 else -1.0
-    d1 = d[:m].copy()
-    d2 = d[m:].copy()
-    d1[-1] -= rho
-    d2[0] -= rho
-    w1, Q1 = _dc(d1, e[:m - 1], full)
-    w2, Q2 = _dc(d2, e[m:], full)
-    z = np.concatenate((Q1[-1], s * Q2[0]))
+    sgn = 1.0 if beta >= 0 else -1.0
+    w1, Q1 = _dc(a, m, e, leaf_res, full)
+    w2, Q2 = _dc(m, b, e, leaf_res, full)
+    n1 = m - a
+    z = np.concatenate((Q1[-1], sgn * Q2[0]))
     if full:
         Q = np.zeros((n, n))
-        Q[:m, :m] = Q1
-        Q[m:, m:] = Q2
+        Q[:n1, :n1] = Q1
+        Q[n1:, n1:] = Q2
     else:
         Q = np.zeros((2, n))
-        Q[0, :m] = Q1[0]
-        Q[1, m:] = Q2[-1]
+        Q[0, :n1] = Q1[0]
+        Q[1, n1:] = Q2[-1]
     return _merge(np.concatenate((w1, w2)), Q, z, rho)
 
 
-def _leaf(d: np.ndarray, e: np.ndarray):
-    n = d.shape[0]
-    if n == 1:
-        return d.copy(), np.ones((1, 1))
-    raise NotImplementedError
+def _round_robin(b: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairings of ``b`` (even) indices into ``b - 1`` rounds of ``b / 2`` disjoint pairs."""
+    players = list(range(b))
+    P, R = [], []
+    for _ in range(b - 1):
+        P.append([players[i] for i in range(b // 2)])
+        R.append([players[b - 1 - i] for i in range(b // 2)])
+        players = [players[0], players[-1]] + players[1:-1]
+    return np.array(P), np.array(R)
+
+
+def _jacobi_batch(d: np.ndarray, e: np.ndarray, leaves: list, full: bool) -> dict:
+    """Eigenpairs of many small tridiagonal blocks at once by parallel cyclic Jacobi.
+
+    Every block is embedded in a ``bb x bb`` matrix (``bb`` even, padding
+    decoupled and left untouched since its rotations have ``a_pq = 0``).  A
+    round applies ``bb / 2`` disjoint rotations ``J`` (chosen so that
+    ``(J^T A J)_pq = 0``) to every block with batched matrix products; sweeps
+    of ``bb - 1`` rounds repeat until ``max |a_pq| <= eps ||A||_F`` per block.
+    Returns ``{start: (w, Q)}`` with ``w`` ascending.
+    """
+    eps = np.finfo(np.float64).eps
+    starts = np.array([a for a, _ in leaves])
+    sizes = np.array([b - a for a, b in leaves])
+    nb = len(leaves)
+    bmax = int(sizes.max())
+    bb = bmax + (bmax % 2)
+    kk = np.repeat(np.arange(nb), sizes)
+    offs = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    loc = np.arange(kk.shape[0]) - offs
+    glob = np.repeat(starts, sizes) + loc
+    A = np.zeros((nb, bb, bb))
+    A[kk, loc, loc] = d[glob]
+    inner = loc < np.repeat(sizes - 1, sizes)
+    ki, li, gi = kk[inner], loc[inner], glob[inner]
+    A[ki, li, li + 1] = e[gi]
+    A[ki, li + 1, li] = e[gi]
+    V = np.broadcast_to(np.eye(bb), (nb, bb, bb)).copy()
+    tol = eps * np.sqrt(np.einsum("kij,kij->k", A, A))
+    P, R = _round_robin(bb)
+    offmask = ~np.eye(bb, dtype=bool)
+    act = np.flatnonzero(np.max(np.abs(A[:, offmask]), axis=1) > tol) if bb > 1 else np.arange(0)
+    for _sweep in range(60):
+        if act.shape[0] == 0:
+            break
+        Aa = A[act]
+        Va = V[act]
+        J = np.zeros_like(Aa)
+        for p, q in zip(P, R):
+            app = Aa[:, p, p]
+            aqq = Aa[:, q, q]
+            apq = 0.5 * (Aa[:, p, q] + Aa[:, q, p])
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                theta = (aqq - app) / (2.0 * apq)
+                t = np.where(theta >= 0, 1.0, -1.0) / (np.abs(theta) + np.sqrt(1.0 + theta * theta))
+            t = np.where((apq == 0.0) | ~np.isfinite(t), 0.0, t)
+            c = 1.0 / np.sqrt(1.0 + t * t)
+            s = t * c
+            J[:] = 0.0
+            J[:, p, p] = c
+            J[:, q, q] = c
+            J[:, p, q] = s
+            J[:, q, p] = -s
+            Aa = np.matmul(np.matmul(J.transpose(0, 2, 1), Aa), J)
+            Va = np.matmul(Va, J)
+        A[act] = Aa
+        V[act] = Va
+        off = np.max(np.abs(Aa[:, offmask]), axis=1)
+        act = act[off > tol[act]]
+    res = {}
+    w_all = np.diagonal(A, axis1=1, axis2=2)
+    for k, (a, b) in enumerate(leaves):
+        s_ = b - a
+        wk = w_all[k, :s_]
+        order = np.argsort(wk, kind="stable")
+        Qk = V[k, :s_, :s_][:, order]
+        res[a] = (wk[order].copy(), Qk if full else Qk[[0, -1], :])
+    return res
 
 
 def _merge(d: np.ndarray, Q: np.ndarray, z: np.ndarray, rho: float):
@@ -271,64 +371,98 @@ def _secular(d: np.ndarray, z: np.ndarray, rho: float):
         tau = rho * z2[0]
         return d + tau, np.array([[-tau]])
     rhoinv = 1.0 / rho
-    gap = d[1:] - d[:-1]
-    # which pole each interior root is nearer to: sign of f at the midpoint of its gap
-    mid = 0.5 * gap
-    fmid = rhoinv + np.sum(z2 / ((d[None, :] - d[:-1, None]) - mid[:, None]), axis=1)
-    left = fmid >= 0.0
     ar = np.arange(K)
+    # --- initial guesses (LAPACK dlaed4): freeze all but the two nearest poles at the
+    # midpoint of the bracket and solve the resulting quadratic.
+    gap = d[1:] - d[:-1]
+    mid = 0.5 * gap
+    tm = z2 / ((d[None, :] - d[:-1, None]) - mid[:, None])
+    fmid = rhoinv + tm.sum(axis=1)
+    i_int = ar[:-1]
+    Cm = fmid - tm[i_int, i_int] - tm[i_int, i_int + 1]
+    zi2 = z2[:-1]
+    zj2 = z2[1:]
+    left = fmid >= 0.0  # root in the left half of its gap: origin at d_i
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        A_l = Cm * gap + zi2 + zj2
+        B_l = zi2 * gap
+        s_l = np.sqrt(np.abs(A_l * A_l - 4.0 * B_l * Cm))
+        t_l = np.where(A_l > 0.0, 2.0 * B_l / (A_l + s_l), (A_l - s_l) / (2.0 * Cm))
+        A_r = Cm * gap - zi2 - zj2
+        B_r = zj2 * gap
+        s_r = np.sqrt(np.abs(A_r * A_r + 4.0 * B_r * Cm))
+        t_r = np.where(A_r < 0.0, 2.0 * B_r / (A_r - s_r), -(A_r + s_r) / (2.0 * Cm))
     origin = np.empty(K, dtype=np.intp)
-    origin[:-1] = np.where(left, ar[:-1], ar[:-1] + 1)
+    origin[:-1] = np.where(left, i_int, i_int + 1)
     origin[-1] = K - 1
     lo = np.empty(K)
     hi = np.empty(K)
+    tau = np.empty(K)
     lo[:-1] = np.where(left, 0.0, -mid)
     hi[:-1] = np.where(left, mid, 0.0)
-    lo[-1] = 0.0
-    hi[-1] = rho * float(np.sum(z2))
-    tau = np.empty(K)
-    tau[:-1] = np.where(left, 0.5 * mid, -0.5 * mid)
-    tau[-1] = 0.5 * hi[-1]
-    ilo = np.minimum(ar, K - 2)  # psi = sum over k <= ilo, phi = the rest
-    orgati = origin == ilo  # origin at the left pole of the pair (ilo, ilo + 1)
+    tau[:-1] = np.where(left, t_l, t_r)
+    # the last root lies in (d_K, d_K + rho ||z||^2]
+    top = rho * float(np.sum(z2))
+    midpt = 0.5 * top
+    tml = z2 / ((d - d[-1]) - midpt)
+    C_last = rhoinv + float(np.sum(tml[:-2]))
+    W_last = C_last + float(tml[-2]) + float(tml[-1])
+    DEL = float(gap[-1])
+    A_ = -C_last * DEL + float(z2[-2]) + float(z2[-1])
+    B_ = float(z2[-1]) * DEL
+    sq = math.sqrt(abs(A_ * A_ + 4.0 * B_ * C_last))
+    if W_last <= 0.0:
+        lo[-1], hi[-1] = midpt, top
+        temp = float(z2[-2]) / (DEL + top) + float(z2[-1]) / top
+        if C_last <= temp:
+            tau[-1] = top
+        else:
+            tau[-1] = 2.0 * B_ / (sq - A_) if A_ < 0.0 else (A_ + sq) / (2.0 * C_last)
+    else:
+        lo[-1], hi[-1] = 0.0, midpt
+        if C_last == 0.0:
+            tau[-1] = midpt
+        else:
+            tau[-1] = 2.0 * B_ / (sq - A_) if A_ < 0.0 else (A_ + sq) / (2.0 * C_last)
+    badinit = ~((tau > lo) & (tau <= hi)) | ~np.isfinite(tau)
+    tau[badinit] = 0.5 * (lo[badinit] + hi[badinit])
+
+    ilo = np.minimum(ar, K - 2)  # the root's pair of poles is (ilo, ilo + 1)
+    orgati = origin == ilo  # origin at the left pole of the pair
     DD = d[None, :] - d[origin][:, None]
-    colk = ar[None, :]
+    ones_err = 2.0 * rhoinv
 
     act = ar
-    for _ in range(200):
+    for _ in range(100):
         tau_a = tau[act]
-        Dl = DD[act] - tau_a[:, None]
-        t = z2 / Dl
-        lmask = colk <= ilo[act][:, None]
-        tpsi = np.where(lmask, t, 0.0)
-        psi = tpsi.sum(axis=1)
-        phi = t.sum(axis=1) - psi
-        t2 = t / Dl
-        dpsi = np.where(lmask, t2, 0.0).sum(axis=1)
-        dphi = t2.sum(axis=1) - dpsi
-        w = rhoinv + psi + phi
-        last = act == K - 1
-        # sum_k |z_k^2 / delta_k|: for interior roots psi < 0 < phi, for the last both < 0
-        err = 8.0 * np.where(last, -psi - phi, phi - psi) + 2.0 * rhoinv + 3.0 * np.abs(tau_a) * (dpsi + dphi)
+        Dl = (DD if act.shape[0] == K else DD[act]) - tau_a[:, None]
+        Dinv = 1.0 / Dl
+        w = rhoinv + Dinv @ z2
+        Dinv_abs = np.abs(Dinv)
+        sabs = Dinv_abs @ z2  # sum_k |z_k^2 / delta_k|
+        Dinv *= Dinv
+        dw = Dinv @ z2  # f'(lambda) = sum_k z_k^2 / delta_k^2
+        err = 8.0 * sabs + ones_err + 3.0 * np.abs(tau_a) * dw
         conv = np.abs(w) <= eps * err
-        # update brackets
         lo_a = np.where(w < 0.0, tau_a, lo[act])
         hi_a = np.where(w > 0.0, tau_a, hi[act])
         lo[act] = lo_a
         hi[act] = hi_a
         conv |= (hi_a - lo_a) <= 4.0 * eps * np.maximum(np.abs(lo_a), np.abs(hi_a))
-        # rational ("middle way") step
         rows = np.arange(act.shape[0])
         i0 = ilo[act]
         del_i = Dl[rows, i0]
         del_j = Dl[rows, i0 + 1]
-        dw = dpsi + dphi
+        ti2 = z2[i0] / (del_i * del_i)
+        tj2 = z2[i0 + 1] / (del_j * del_j)
+        last = act == K - 1
         og = orgati[act]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            C_int = np.where(og, w - del_j * dw - (del_i - del_j) * (z2[i0] / (del_i * del_i)),
-                             w - del_i * dw - (del_j - del_i) * (z2[i0 + 1] / (del_j * del_j)))
-            C_last = np.abs(w - del_i * dpsi - del_j * dphi)
-            C = np.where(last, C_last, C_int)
+            # "middle way": keep the coefficient of the nearer pole exact
+            C_int = np.where(og, w - del_j * dw - (del_i - del_j) * ti2,
+                             w - del_i * dw - (del_j - del_i) * tj2)
+            C_lst = np.abs(w - del_i * (dw - tj2) - del_j * tj2)
+            C = np.where(last, C_lst, C_int)
             A = (del_i + del_j) * w - del_i * del_j * dw
             B = del_i * del_j * w
             disc = np.sqrt(np.abs(A * A - 4.0 * B * C))
@@ -336,8 +470,7 @@ def _secular(d: np.ndarray, z: np.ndarray, rho: float):
             eta_last = np.where(A >= 0.0, (A + disc) / (2.0 * C), 2.0 * B / (A - disc))
             eta = np.where(last, eta_last, eta_int)
             eta = np.where(C == 0.0, B / A, eta)
-            newton = -w / dw
-            eta = np.where((w * eta >= 0.0) | ~np.isfinite(eta), newton, eta)
+            eta = np.where((w * eta >= 0.0) | ~np.isfinite(eta), -w / dw, eta)
             tnew = tau_a + eta
         bad = ~((tnew > lo_a) & (tnew < hi_a)) | ~np.isfinite(tnew)
         tnew = np.where(bad, 0.5 * (lo_a + hi_a), tnew)
