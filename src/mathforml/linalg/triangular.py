@@ -16,6 +16,7 @@ the second diagonal block is solved.  Below ``_NB`` rows a column loop does the
 work: one vector update per column, never a Python loop over elements.  The
 diagonal block is first scaled to unit diagonal (``D^{-1} T`` and ``D^{-1} b``,
 one operation per block), so the loop only subtracts.
+
 """
 from __future__ import annotations
 
@@ -49,26 +50,28 @@ def _parse_trans(trans) -> bool:
 
 
 def _base_lower(L: np.ndarray, B: np.ndarray, unit: bool) -> None:
-    """Forward substitution in place (B <- L^{-1} B) by a column loop; L is small."""
+    """Forward substitution in place (B <- L^{-1} B) by a row loop; L is small.
+
+    Row ``i``: ``x_i = b_i - l_i,:i x_:i`` on the row-scaled system (one GEMV each).
+    """
     n = L.shape[0]
     if not unit:
         d = L.diagonal()[:, None]
         L = L / d          # unit lower triangular D^{-1} L (upper part unused)
         B /= d             # D^{-1} B
-    for j in range(n - 1):
-        # x_j is final; eliminate it from the rows below: b_i -= l_ij x_j
-        B[j + 1:] -= L[j + 1:, j, None] * B[j]
+    for i in range(1, n):
+        B[i] -= L[i, :i] @ B[:i]
 
 
 def _base_upper(U: np.ndarray, B: np.ndarray, unit: bool) -> None:
-    """Back substitution in place (B <- U^{-1} B) by a column loop; U is small."""
+    """Back substitution in place (B <- U^{-1} B) by a row loop; U is small."""
     n = U.shape[0]
     if not unit:
         d = U.diagonal()[:, None]
         U = U / d
         B /= d
-    for j in range(n - 1, 0, -1):
-        B[:j] -= U[:j, j, None] * B[j]
+    for i in range(n - 2, -1, -1):
+        B[i] -= U[i, i + 1:] @ B[i + 1:]
 
 
 def _trsm(T: np.ndarray, B: np.ndarray, lower: bool, unit: bool) -> None:
@@ -164,7 +167,7 @@ def solve_triangular(A, b, lower=False, trans=False, unit_diagonal=False, check_
     The implementation is recursive: with ``A = [[T11, 0], [T21, T22]]``
     it solves ``T11 X1 = B1``, updates ``B2 <- B2 - T21 X1`` with one matrix
     product, then solves ``T22 X2 = B2``, so most flops run in BLAS.  Blocks
-    of at most 32 rows are solved by a column loop on the row-scaled system
+    of at most 32 rows are solved by a row loop (one GEMV per row) on the row-scaled system
     ``(D^{-1} T) x = D^{-1} b`` with ``D = diag(T)``.  ``trans`` solves with
     the transposed view, whose triangle is the other one.
 
