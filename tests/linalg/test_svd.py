@@ -281,12 +281,23 @@ def test_explain_small_shows_stages():
 
 
 def test_explain_large_shows_sizes():
-    A = gallery.random_matrix(40, 20, seed=1)
+    A = gallery.random_matrix(30, 20, seed=1)
     with explain() as work:
         svd(A)
     text = str(work)
-    assert "40 x 20 -> 20 x 20 bidiagonal" in text
+    assert "30 x 20 -> 20 x 20 bidiagonal" in text
     assert "40 x 40" in text  # the TGK size
+    assert "Back-transformation" in text
+
+
+def test_explain_tall_shows_qr_stage():
+    A = gallery.random_matrix(100, 20, seed=1)
+    with explain() as work:
+        svd(A)
+    text = str(work)
+    assert "100 x 20 -> R 20 x 20" in text
+    assert "20 x 20 -> 20 x 20 bidiagonal" in text
+    assert "U = Q [U_R 0; 0 I]" in text
 
 
 @pytest.mark.parametrize("shape", [(4, 3), (3, 4), (50, 30), (30, 50), (130, 20)])

@@ -54,6 +54,9 @@ SVDResult.__doc__ = "Result of :func:`svd`: ``A = U @ diag(S) @ Vh`` (numpy 2 fi
 
 # Block size of the blocked back-transformation.
 _NB = 32
+# Panel width of the blocked bidiagonalisation and the size below which it is unblocked.
+_NB_BRD = 32
+_NX_BRD = 64
 # Ratio m / n from which a QR factorisation precedes the bidiagonalisation.
 _QR_RATIO = 1.6
 # Singular values below _TAIL * sigma_max get their vectors re-orthogonalised.
@@ -63,19 +66,9 @@ _TAIL = 0.05
 # ---------------------------------------------------------------------------
 # Stage 1: bidiagonalisation
 # ---------------------------------------------------------------------------
-def _bidiagonalize(A: np.ndarray):
-    """Overwrite ``A`` (``m x n``, ``m >= n``) with the reflectors of ``Q_B^T A P_B = B``.
-
-    Returns ``(tauq, taup, d, e)``; the left vectors live below the diagonal
-    (unit diagonal implied) and the right vectors to the right of the
-    superdiagonal, as in LAPACK's ``dgebrd``.
-    """
+def _bidiagonalize_unblocked(A: np.ndarray, tauq, taup, d, e) -> None:
+    """Unblocked ``dgebd2``: alternate left and right reflectors, rank-1 updates."""
     m, n = A.shape
-    dt = A.dtype
-    tauq = np.zeros(n, dtype=dt)
-    taup = np.zeros(n, dtype=dt)
-    d = np.zeros(n, dtype=dt)
-    e = np.zeros(max(n - 1, 0), dtype=dt)
     for i in range(n):
         v = A[i:, i]
         tq, d[i] = householder_inplace(v)
@@ -94,6 +87,78 @@ def _bidiagonalize(A: np.ndarray):
                 w = C @ u
                 w *= tp
                 C -= np.multiply.outer(w, u)
+
+
+def _labrd(A: np.ndarray, nb: int, tauq, taup, d, e):
+    """Panel of the blocked reduction (LAPACK ``dlabrd``, ``m >= n``).
+
+    Reduces the first ``nb`` rows and columns of ``A`` (a view of the trailing
+    matrix) and returns ``X`` (``m x nb``) and ``Y`` (``n x nb``) such that the
+    trailing matrix is updated by ``A[nb:, nb:] -= V Y^T + X U`` (``V`` the
+    left vectors in ``A[nb:, :nb]``, ``U`` the right vectors in ``A[:nb, nb:]``).
+    Only matrix-vector products touch the trailing matrix inside the panel.
+    """
+    m, n = A.shape
+    dt = A.dtype
+    X = np.zeros((m, nb), dtype=dt)
+    Y = np.zeros((n, nb), dtype=dt)
+    for i in range(nb):
+        a = A[i:, i]
+        if i:
+            a -= A[i:, :i] @ Y[i, :i]
+            a -= X[i:, :i] @ A[:i, i]
+        tq, d[i] = householder_inplace(a)
+        tauq[i] = tq
+        if i + 1 < n:
+            # Y[i+1:, i] = tau_q (A_i^T v - Y V^T v - U^T X^T v), the trailing matrix implicitly updated
+            y = A[i:, i + 1:].T @ a
+            if i:
+                y -= Y[i + 1:, :i] @ (A[i:, :i].T @ a)
+                y -= A[:i, i + 1:].T @ (X[i:, :i].T @ a)
+            y *= tq
+            Y[i + 1:, i] = y
+            # update row i, then the right reflector
+            r = A[i, i + 1:]
+            r -= Y[i + 1:, :i + 1] @ A[i, :i + 1]
+            if i:
+                r -= A[:i, i + 1:].T @ X[i, :i]
+            tp, e[i] = householder_inplace(r)
+            taup[i] = tp
+            # X[i+1:, i] = tau_p (A_i u - V Y^T u - X U u)
+            x = A[i + 1:, i + 1:] @ r
+            x -= A[i + 1:, :i + 1] @ (Y[i + 1:, :i + 1].T @ r)
+            if i:
+                x -= X[i + 1:, :i] @ (A[:i, i + 1:] @ r)
+            x *= tp
+            X[i + 1:, i] = x
+    return X, Y
+
+
+def _bidiagonalize(A: np.ndarray, nb: int = _NB_BRD):
+    """Overwrite ``A`` (``m x n``, ``m >= n``) with the reflectors of ``Q_B^T A P_B = B``.
+
+    Returns ``(tauq, taup, d, e)``; the left vectors live below the diagonal
+    and the right vectors to the right of the superdiagonal (unit entries
+    implied), as in LAPACK's ``dgebrd``.  Blocked like ``dgebrd``: panels of
+    ``nb`` columns by :func:`_labrd`, then the trailing matrix is updated by
+    one matrix product ``A22 -= [V X] [Y^T; U]``; the last columns unblocked.
+    """
+    m, n = A.shape
+    dt = A.dtype
+    tauq = np.zeros(n, dtype=dt)
+    taup = np.zeros(n, dtype=dt)
+    d = np.zeros(n, dtype=dt)
+    e = np.zeros(max(n - 1, 0), dtype=dt)
+    i = 0
+    while n - i > _NX_BRD:
+        A_t = A[i:, i:]
+        X, Y = _labrd(A_t, nb, tauq[i:i + nb], taup[i:i + nb], d[i:i + nb], e[i:i + nb])
+        # A22 -= V Y^T + X U  as one product with inner dimension 2 nb
+        L = np.concatenate([A_t[nb:, :nb], X[nb:]], axis=1)
+        R = np.concatenate([Y[nb:].T, A_t[:nb, nb:]], axis=0)
+        A_t[nb:, nb:] -= L @ R
+        i += nb
+    _bidiagonalize_unblocked(A[i:, i:], tauq[i:], taup[i:], d[i:], e[i:])
     return tauq, taup, d, e
 
 
@@ -264,11 +329,41 @@ def _flip_signs(U: np.ndarray, Vh: np.ndarray, k: int) -> None:
 def _svd_tall(A: np.ndarray, full_matrices: bool, compute_uv: bool):
     """SVD of a tall or square ``A`` (``m >= n >= 1``), ``A`` overwritten.
 
-    Returns ``(U, S, V)`` with ``V`` (not ``Vh``), or ``S`` alone.
+    Returns ``(U, S, V)`` with ``V`` (not ``Vh``), or ``S`` alone.  When
+    ``m >= 1.6 n`` a QR factorisation ``A = Q R`` comes first (Chan 1982):
+    ``R`` is bidiagonalised and ``U = Q U_R``.
     """
     m, n = A.shape
     dt = A.dtype
     record = active()
+    if m >= _QR_RATIO * n and n > 1:
+        from .qr import qr
+
+        with section(f"QR first (m = {m} >= {_QR_RATIO} n = {_QR_RATIO * n:g}): A = Q R"):
+            H, tau = qr(A, mode="raw")
+            R = np.triu(H[:n])
+            if record:
+                if n <= 8:
+                    step("Triangular factor", "A = Q R, then SVD of the n x n R", R=R)
+                else:
+                    step("Triangular factor", "A = Q R, then SVD of the n x n R",
+                         shape=f"{m} x {n} -> R {n} x {n}")
+        res = _svd_tall(R, False, compute_uv)
+        if not compute_uv:
+            return res
+        UR, S, V = res
+        with section("Back-transform U = Q U_R"):
+            k = m if full_matrices else n
+            U = np.zeros((m, k), dtype=dt)
+            U[:n, :n] = UR
+            if k > n:
+                U[n:, n:] = np.eye(m - n, dtype=dt)
+            _apply_left_reflectors(H, tau, U)
+            if record:
+                step("Back-transformation", "U = Q [U_R 0; 0 I] (compact-WY blocks of the QR)",
+                     U_shape=U.shape)
+        return U, S, V
+
     with section("Bidiagonalise A = Q_B B P_B^T"):
         tauq, taup, d, e = _bidiagonalize(A)
         if record:
