@@ -35,7 +35,7 @@ from mathforml._validation import (as_float_array, as_matrix, check_int, check_o
                                    check_vector_rhs, eps_of, result_dtype)
 from mathforml.exceptions import IllConditionedWarning, LinAlgError, NormalEquationsWarning
 from mathforml.explain import active, section, step
-from mathforml.linalg.qr import _apply_q_blocks, _householder_factor
+from mathforml.linalg.qr import _EXPLAIN_REFLECTORS, _apply_q_blocks, _explain_reflectors, _householder_factor
 
 __all__ = ["lstsq", "LstsqResult", "pinv", "matrix_rank", "null_space",
            "low_rank_approximation", "LowRankApproximation"]
@@ -106,7 +106,9 @@ def _lstsq_qr(A, B, record):
     p = B.shape[1]
     if m >= n:
         with section("QR factorisation of [A, b] (Householder, compact WY)"):
-            H, tau, blocks = _householder_factor(A, record and n > 8, B)
+            H, tau, blocks = _householder_factor(A, record and n > _EXPLAIN_REFLECTORS, B)
+            if record and n <= _EXPLAIN_REFLECTORS:
+                _explain_reflectors(np.hstack([A, B]), H, tau)
         R = H[:n, :n]
         c = H[:, n:]                                    # Q^T b
         rank, rcond = _rank_from_R(np.diagonal(R), m, n, A.dtype)
