@@ -508,8 +508,12 @@ def test_pairwise_mahalanobis_cov_and_default():
     # default: the sample covariance of the stacked rows, as cdist
     np.testing.assert_allclose(pairwise_distances(X, Y, metric="mahalanobis"),
                                ssd.cdist(X, Y, "mahalanobis"), rtol=1e-11)
-    np.testing.assert_allclose(pairwise_distances(X, metric="mahalanobis"),
-                               ssd.cdist(X, X, "mahalanobis"), rtol=1e-11, atol=1e-14)
+    # Y None: the covariance of X alone, as pdist and scikit-learn
+    DX = pairwise_distances(X, metric="mahalanobis")
+    np.testing.assert_allclose(DX, ssd.squareform(ssd.pdist(X, "mahalanobis")), rtol=1e-11,
+                               atol=1e-14)
+    np.testing.assert_allclose(DX, sk_pairwise_distances(X, metric="mahalanobis"), rtol=1e-11,
+                               atol=1e-14)
 
 
 @pytest.mark.parametrize("metric", ["manhattan", "chebyshev", "minkowski", "euclidean", "cosine"])

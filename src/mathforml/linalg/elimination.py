@@ -221,17 +221,18 @@ class _BlockInverseTri:
         n = T.shape[0]
         self.T, self.lower, self.b, self.n = T, lower, b, n
         nb = -(-n // b)
-        pad = nb * b
-        Tp = np.eye(pad, dtype=T.dtype)
-        Tp[:n, :n] = np.tril(T) if lower else np.triu(T)
+        blocks = np.broadcast_to(np.eye(b, dtype=T.dtype), (nb, b, b)).copy()
+        for i in range(nb):                       # the diagonal blocks (last one padded with I)
+            e = min((i + 1) * b, n) - i * b
+            blocks[i, :e, :e] = T[i * b:i * b + e, i * b:i * b + e]
+        keep = np.tri(b, dtype=bool) if lower else ~np.tri(b, k=-1, dtype=bool)
+        blocks *= keep                            # only the triangle is read
         if unit:
-            Tp[np.arange(n), np.arange(n)] = 1.0
-        idx = np.arange(nb) * b
-        blocks = np.stack([Tp[i:i + b, i:i + b] for i in idx])      # (nb, b, b)
+            blocks[:, np.arange(b), np.arange(b)] = 1.0
         d = blocks[:, np.arange(b), np.arange(b)]                  # (nb, b)
         U = blocks / d[:, :, None]                                 # unit triangular D^{-1} T_ii
         Xinv = np.broadcast_to(np.eye(b, dtype=T.dtype), blocks.shape).copy()
-        # Solve T_ii X = I for all blocks at once: a column loop of b batched steps.
+        # Solve T_ii X = I for all blocks at once: a loop of b batched row steps.
         order = range(b) if lower else range(b - 1, -1, -1)
         for j in order:
             if lower:
@@ -239,24 +240,23 @@ class _BlockInverseTri:
             else:
                 Xinv[:, :j, :] -= U[:, :j, j, None] * Xinv[:, j, None, :]
         self.inv = Xinv / d[:, None, :]                            # T_ii^{-1} = U^{-1} D^{-1}
-        self.Tp = Tp
 
     def solve(self, y: np.ndarray, trans: bool) -> np.ndarray:
         b, n = self.b, self.n
-        x = np.zeros(self.Tp.shape[0], dtype=y.dtype)
-        x[:n] = y
-        Tp = self.Tp.T if trans else self.Tp
-        forward = self.lower != trans
         nb = self.inv.shape[0]
+        x = np.zeros(nb * b, dtype=y.dtype)
+        x[:n] = y
+        T = self.T.T if trans else self.T
+        forward = self.lower != trans
         blocks = range(nb) if forward else range(nb - 1, -1, -1)
-        for i in blocks:
-            s = slice(i * b, (i + 1) * b)
+        for i in blocks:                          # off-diagonal blocks lie in the right triangle
+            s0, s1 = i * b, min((i + 1) * b, n)
             if forward and i:
-                x[s] -= Tp[s, :i * b] @ x[:i * b]
+                x[s0:s1] -= T[s0:s1, :s0] @ x[:s0]
             elif not forward and i < nb - 1:
-                x[s] -= Tp[s, (i + 1) * b:] @ x[(i + 1) * b:]
+                x[s0:s1] -= T[s0:s1, s1:] @ x[s1:n]
             Bi = self.inv[i].T if trans else self.inv[i]
-            x[s] = Bi @ x[s]
+            x[s0:s0 + b] = Bi @ x[s0:s0 + b]
         return x[:n]
 
 

@@ -21,10 +21,9 @@ Contents
 
 Stability tricks used throughout
 --------------------------------
-* 2-norms and p-norms are *scaled*: when ``sum x_i^2`` would overflow or
-  underflow, ``x`` is divided by ``max |x_i|`` first (as LAPACK's ``dnrm2``);
-  general p-norms are always computed as ``s (sum (|x_i|/s)^p)^(1/p)`` so
-  ``|x_i|^p`` never overflows.
+* 2-norms are *scaled*: when ``sum x_i^2`` would overflow or underflow,
+  ``x`` is divided by ``max |x_i|`` first (as LAPACK's ``dnrm2``); general
+  p-norms are always computed as ``s (sum (|x_i|/s)^p)^(1/p)``.
 * Differences ``u - v`` that overflow are recomputed on ``u/s - v/s``.
 * Cosines are formed from unit vectors and clipped to ``[-1, 1]``; angles use
   ``2 atan2(||a - b||, ||a + b||)`` instead of ``arccos`` (which loses half the
@@ -63,7 +62,7 @@ __all__ = [
 _EXPLAIN_SHORT = 20
 
 # Budget (entries) for the 3-D broadcast block in pairwise_distances.
-_CHUNK_ENTRIES = 1 << 20
+_CHUNK_ENTRIES = 1 << 18
 
 
 def vector_norm2(x: np.ndarray) -> float:
@@ -192,12 +191,14 @@ def _vector_norm(x: np.ndarray, ord, axis: int, keepdims: bool) -> np.ndarray:
     if ord == 1:
         return np.sum(ax, axis=axis, keepdims=keepdims)
     p = float(ord)
-    # s (sum (|x_i|/s)^p)^(1/p): s = max|x| for p > 0 (terms <= 1), s = min|x|
-    # for p < 0 (terms <= 1 again), so no term overflows.
     if x.shape[axis] == 0:
         empty = np.sum(ax, axis=axis, keepdims=keepdims)
         with np.errstate(divide="ignore"):
             return empty ** (1.0 / p)
+    # Always scaled: s (sum (|x_i|/s)^p)^(1/p) with s = max|x| for p > 0 (terms
+    # <= 1) and s = min|x| for p < 0 (terms <= 1 again), so no term overflows
+    # and the sum stays in [1, n] -- the root S^(1/p) then costs only a few ulps
+    # (for a sum S far from 1 the rounding of 1/p is amplified by |log S|).
     if p > 0:
         s = np.max(ax, axis=axis, keepdims=True)
     else:
@@ -206,7 +207,8 @@ def _vector_norm(x: np.ndarray, ord, axis: int, keepdims: bool) -> np.ndarray:
     safe = np.where(zero, 1, s)
     with np.errstate(divide="ignore", over="ignore", under="ignore"):
         t = np.sum((ax / safe) ** p, axis=axis, keepdims=True) ** (1.0 / p) * safe
-    t = np.where(zero, 0, t).astype(x.dtype, copy=False)
+    t = np.where(zero, 0, t)
+    t = t.astype(x.dtype, copy=False)
     return t if keepdims else np.squeeze(t, axis=axis)
 
 
@@ -338,8 +340,10 @@ def norm(x, ord=None, axis=None, keepdims=False):
     ``s sqrt(sum (x_i/s)^2)`` with ``s = max |x_i|`` (LAPACK ``dnrm2``'s idea;
     1-D input uses :func:`~mathforml.linalg._householder.vector_norm2`).  A
     general p-norm is always computed scaled, ``s (sum (|x_i|/s)^p)^(1/p)``
-    with ``s = max |x_i|`` for ``p > 0`` and ``s = min |x_i|`` for ``p < 0``,
-    so every term is at most 1.  The singular values for 'nuc', 2 and -2 come
+    with ``s = max |x_i|`` for ``p > 0`` and ``s = min |x_i|`` for ``p < 0``:
+    every term is at most 1, nothing overflows, and the sum lies in
+    ``[1, n]`` so the root ``S^(1/p)`` is accurate (the rounding of ``1/p``
+    is amplified by ``|log S|``, which is large for an unscaled sum).  The singular values for 'nuc', 2 and -2 come
     from :func:`mathforml.linalg.svd.svdvals`.
 
     References
@@ -759,7 +763,7 @@ def _cholesky_lower(C: np.ndarray) -> np.ndarray:
     """Lower Cholesky factor from mathforml.linalg.cholesky."""
     from mathforml.linalg.cholesky import cholesky
 
-    return cholesky(C, lower=True)
+    return cholesky(C)  # numpy convention: lower L with C = L L^T
 
 
 def _check_cov(M, n: int, name: str) -> np.ndarray:
@@ -931,7 +935,8 @@ def pairwise_distances(X, Y=None, metric="euclidean", **kwds):
     **kwds
         ``p`` for 'minkowski' (default 2); ``cov`` or ``VI`` for
         'mahalanobis' (default: the sample covariance of the stacked rows of
-        ``X`` and ``Y``, as scipy's ``cdist``).
+        ``X`` and ``Y``, as scipy's ``cdist``; of ``X`` alone when ``Y`` is
+        None, as ``pdist`` and scikit-learn).
 
     Returns
     -------
@@ -955,7 +960,7 @@ def pairwise_distances(X, Y=None, metric="euclidean", **kwds):
       1e-150) is rescaled first.
     * cosine: ``1 - (x_i/||x_i||) . (y_j/||y_j||)``, clipped to ``[0, 2]``.
     * manhattan, chebyshev, minkowski: ``|x_i - y_j|`` by broadcasting over row
-      chunks of at most ~2^20 entries, so memory stays bounded.
+      chunks of at most ~2^18 entries (cache-sized), so memory stays bounded.
     * mahalanobis: with ``cov = L L^T`` the rows are whitened by one
       triangular solve (``L Z^T = X^T``) and the euclidean distance of the
       whitened rows is taken by broadcasting; with ``VI`` the quadratic form
