@@ -235,9 +235,7 @@ def _lstsq_normal(A, B, record):
     if record:
         step("Normal equations" + (" of the second kind (A is wide)" if wide else ""),
              "A A^T y = b, x = A^T y" if wide else "A^T A x = A^T b", G=G, c=c)
-    L = cholesky(G)
-    if np.any(np.triu(L, 1)) and not np.any(np.tril(L, -1)):
-        L = L.T                                           # an upper factor: G = U^T U
+    L = cholesky(G)                                       # G = L L^T, L lower
     Y = solve_triangular(L, c, lower=True, check_finite=False)
     Z = solve_triangular(L, Y, lower=True, trans=True, check_finite=False)
     X = A.T @ Z if wide else Z

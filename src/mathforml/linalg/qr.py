@@ -91,7 +91,8 @@ def _apply_q(C: np.ndarray, V: np.ndarray, T: np.ndarray) -> None:
 
 def _panel_unblocked(P: np.ndarray, tau: np.ndarray) -> None:
     """Column-by-column Householder QR of a narrow panel (LAPACK ``dgeqr2``), in place."""
-    w = P.shape[1]
+    m, w = P.shape
+    work = np.empty(m * w, dtype=P.dtype)     # reused for every rank-1 update (no allocations)
     for i in range(w):
         x = P[i:, i]
         tau_i, beta = householder_inplace(x)          # x <- v with v[0] = 1
@@ -100,7 +101,9 @@ def _panel_unblocked(P: np.ndarray, tau: np.ndarray) -> None:
             C = P[i:, i + 1:]
             s = x @ C                                   # s = v^T C
             s *= tau_i
-            C -= np.multiply.outer(x, s)                # C <- (I - tau v v^T) C
+            W = work[:C.size].reshape(C.shape, order="F")
+            np.multiply(x[:, None], s, out=W)
+            C -= W                                      # C <- (I - tau v v^T) C
         x[0] = beta
 
 
