@@ -53,7 +53,7 @@ SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
 SVDResult.__doc__ = "Result of :func:`svd`: ``A = U @ diag(S) @ Vh`` (numpy 2 field names)."
 
 # Block size of the blocked back-transformation.
-_NB = 32
+_NB = 64
 # Panel width of the blocked bidiagonalisation and the size below which it is unblocked.
 _NB_BRD = 32
 _NX_BRD = 64
