@@ -54,7 +54,7 @@ import numpy as np
 __all__ = ["tridiagonal_eigh"]
 
 # Blocks of at most this size are solved directly by the batched Jacobi leaf solver.
-_LEAF = 32
+_LEAF = 8
 
 
 def tridiagonal_eigh(d, e, eigvals_only: bool = False):
@@ -144,19 +144,37 @@ def tridiagonal_eigh(d, e, eigvals_only: bool = False):
             ds[a:b] /= scale
             es[a:b - 1] /= scale
             scales.append(scale)
-        # leaves of every block's recursion, torn apart and solved in one batch
-        leaves = []
-        for a, b in blocks:
-            _partition(a, b, leaves)
-        leaf_starts = np.array([a for a, _ in leaves])
+        full = not eigvals_only
+        # the recursion trees of all blocks: nodes [a, b, left, right, height]
+        nodes: list = []
+        roots = [_build(a, b, nodes) for a, b in blocks]
+        leaves = [(k, nd[0], nd[1]) for k, nd in enumerate(nodes) if nd[2] < 0]
+        # tear: subtract |e| from the two diagonal entries next to every cut
+        leaf_starts = np.array([lo for _, lo, _ in leaves])
         cuts = np.setdiff1d(leaf_starts, [a for a, _ in blocks])
         dmod = ds.copy()
         rho_cut = np.abs(es[cuts - 1])
         dmod[cuts - 1] -= rho_cut
         dmod[cuts] -= rho_cut
-        leaf_res = _jacobi_batch(dmod, es, leaves, not eigvals_only)
-        for (a, b), scale in zip(blocks, scales):
-            wb, Qb = _dc(a, b, es, leaf_res, not eigvals_only)
+        res = _jacobi_batch(dmod, es, leaves, full)
+        height = max(nd[4] for nd in nodes)
+        for h in range(1, height + 1):
+            group = [k for k, nd in enumerate(nodes) if nd[4] == h]
+            pending = []
+            for k in group:
+                lo_, hi_, left, right, _ = nodes[k]
+                out = _merge_pre(res.pop(left), res.pop(right), float(es[nodes[left][1] - 1]),
+                                 full)
+                if out[0] == "done":
+                    res[k] = out[1]
+                else:
+                    pending.append((k, out))
+            if pending:
+                sols = _secular_batch([(o[1], o[2], o[3]) for _, o in pending])
+                for (k, out), (lam, Delta) in zip(pending, sols):
+                    res[k] = _merge_post(out, lam, Delta)
+        for (a, b), scale, r in zip(blocks, scales, roots):
+            wb, Qb = res.pop(r)
             w[a:b] = wb * scale
             if Z is not None:
                 Z[a:b, a:b] = Qb
@@ -171,42 +189,21 @@ def tridiagonal_eigh(d, e, eigvals_only: bool = False):
 # ---------------------------------------------------------------------------
 # Divide and conquer
 # ---------------------------------------------------------------------------
-def _partition(a: int, b: int, leaves: list) -> None:
-    """Append the leaves ``(start, stop)`` of the halving recursion on ``[a, b)``."""
-    if b - a <= _LEAF:
-        leaves.append((a, b))
-        return
-    m = a + (b - a) // 2
-    _partition(a, m, leaves)
-    _partition(m, b, leaves)
+def _build(a: int, b: int, nodes: list) -> int:
+    """Append the halving recursion tree of ``[a, b)`` to ``nodes``; return the root id.
 
-
-def _dc(a: int, b: int, e: np.ndarray, leaf_res: dict, full: bool):
-    """Eigenpairs of the unreduced block ``[a, b)`` (scaled, torn at the leaves).
-
-    Returns ``(w, Q)``, ``w`` sorted, with ``Q`` the full eigenvector matrix when
-    ``full``, else the ``2 x n`` matrix of its first and last rows.
+    A node is ``[a, b, left, right, height]``; leaves (``b - a <= _LEAF``)
+    have ``left = right = -1`` and height 0.  The tear of an internal node is
+    between its children, at ``m = a + (b - a) // 2``.
     """
-    n = b - a
-    if n <= _LEAF:
-        return leaf_res[a]
-    m = a + n // 2
-    beta = float(e[m - 1])
-    rho = abs(beta)
-    sgn = 1.0 if beta >= 0 else -1.0
-    w1, Q1 = _dc(a, m, e, leaf_res, full)
-    w2, Q2 = _dc(m, b, e, leaf_res, full)
-    n1 = m - a
-    z = np.concatenate((Q1[-1], sgn * Q2[0]))
-    if full:
-        Q = np.zeros((n, n))
-        Q[:n1, :n1] = Q1
-        Q[n1:, n1:] = Q2
-    else:
-        Q = np.zeros((2, n))
-        Q[0, :n1] = Q1[0]
-        Q[1, n1:] = Q2[-1]
-    return _merge(np.concatenate((w1, w2)), Q, z, rho)
+    if b - a <= _LEAF:
+        nodes.append([a, b, -1, -1, 0])
+        return len(nodes) - 1
+    m = a + (b - a) // 2
+    left = _build(a, m, nodes)
+    right = _build(m, b, nodes)
+    nodes.append([a, b, left, right, 1 + max(nodes[left][4], nodes[right][4])])
+    return len(nodes) - 1
 
 
 def _round_robin(b: int) -> tuple[np.ndarray, np.ndarray]:
@@ -228,11 +225,11 @@ def _jacobi_batch(d: np.ndarray, e: np.ndarray, leaves: list, full: bool) -> dic
     round applies ``bb / 2`` disjoint rotations ``J`` (chosen so that
     ``(J^T A J)_pq = 0``) to every block with batched matrix products; sweeps
     of ``bb - 1`` rounds repeat until ``max |a_pq| <= eps ||A||_F`` per block.
-    Returns ``{start: (w, Q)}`` with ``w`` ascending.
+    Returns ``{node: (w, Q)}`` with ``w`` ascending.
     """
     eps = np.finfo(np.float64).eps
-    starts = np.array([a for a, _ in leaves])
-    sizes = np.array([b - a for a, b in leaves])
+    starts = np.array([a for _, a, _ in leaves])
+    sizes = np.array([b - a for _, a, b in leaves])
     nb = len(leaves)
     bmax = int(sizes.max())
     bb = bmax + (bmax % 2)
@@ -256,7 +253,6 @@ def _jacobi_batch(d: np.ndarray, e: np.ndarray, leaves: list, full: bool) -> dic
             break
         Aa = A[act]
         Va = V[act]
-        J = np.zeros_like(Aa)
         for p, q in zip(P, R):
             app = Aa[:, p, p]
             aqq = Aa[:, q, q]
@@ -267,45 +263,74 @@ def _jacobi_batch(d: np.ndarray, e: np.ndarray, leaves: list, full: bool) -> dic
             t = np.where((apq == 0.0) | ~np.isfinite(t), 0.0, t)
             c = 1.0 / np.sqrt(1.0 + t * t)
             s = t * c
-            J[:] = 0.0
-            J[:, p, p] = c
-            J[:, q, q] = c
-            J[:, p, q] = s
-            J[:, q, p] = -s
-            Aa = np.matmul(np.matmul(J.transpose(0, 2, 1), Aa), J)
-            Va = np.matmul(Va, J)
+            c = c[:, :, None]
+            s = s[:, :, None]
+            # A <- J^T A J with J = I + (c - 1)(e_p e_p^T + e_q e_q^T) + s (e_p e_q^T - e_q e_p^T)
+            Ap = Aa[:, p, :]
+            Aq = Aa[:, q, :]
+            Aa[:, p, :] = c * Ap - s * Aq
+            Aa[:, q, :] = s * Ap + c * Aq
+            Ap = Aa[:, :, p]
+            Aq = Aa[:, :, q]
+            ct = c.transpose(0, 2, 1)
+            st = s.transpose(0, 2, 1)
+            Aa[:, :, p] = Ap * ct - Aq * st
+            Aa[:, :, q] = Ap * st + Aq * ct
+            Vp = Va[:, :, p]
+            Vq = Va[:, :, q]
+            Va[:, :, p] = Vp * ct - Vq * st
+            Va[:, :, q] = Vp * st + Vq * ct
         A[act] = Aa
         V[act] = Va
         off = np.max(np.abs(Aa[:, offmask]), axis=1)
         act = act[off > tol[act]]
     res = {}
     w_all = np.diagonal(A, axis1=1, axis2=2)
-    for k, (a, b) in enumerate(leaves):
+    for k, (node, a, b) in enumerate(leaves):
         s_ = b - a
         wk = w_all[k, :s_]
         order = np.argsort(wk, kind="stable")
         Qk = V[k, :s_, :s_][:, order]
-        res[a] = (wk[order].copy(), Qk if full else Qk[[0, -1], :])
+        res[node] = (wk[order].copy(), Qk if full else Qk[[0, -1], :])
     return res
 
 
-def _merge(d: np.ndarray, Q: np.ndarray, z: np.ndarray, rho: float):
-    """Eigenpairs of ``Q (diag(d) + rho z z^T) Q^T`` (``Q`` may be a row subset)."""
-    n = d.shape[0]
-    eps = np.finfo(np.float64).eps
-    znorm = math.sqrt(float(z @ z))
-    z = z / znorm
-    rho = rho * znorm * znorm
-    perm = np.argsort(d, kind="stable")
-    d = d[perm]
-    z = z[perm]
-    Q = Q[:, perm]
-    tol = 8.0 * eps * max(float(np.max(np.abs(d))), float(np.max(np.abs(z))))
-    if rho * float(np.max(np.abs(z))) <= tol:
-        return d, Q
+def _merge_pre(left, right, beta: float, full: bool):
+    """Set up the merge of two solved children torn at an off-diagonal ``beta``.
 
+    ``T = diag(T1, T2) + rho v v^T = Q (D + rho z z^T) Q^T``; sorts the poles,
+    deflates, and returns ``("done", (w, Q))`` when everything deflated, else
+    ``("secular", d_kept, z_kept, rho, d, Q, kept, defl)``.
+    """
+    w1, Q1 = left
+    w2, Q2 = right
+    n1 = w1.shape[0]
+    n = n1 + w2.shape[0]
+    rho = abs(beta)
+    sgn = 1.0 if beta >= 0 else -1.0
+    z = np.concatenate((Q1[-1], sgn * Q2[0]))
+    d = np.concatenate((w1, w2))
+    perm = np.argsort(d, kind="stable")
+    if full:
+        Q = np.zeros((n, n))
+        Q[:n1, :n1] = Q1
+        Q[n1:, n1:] = Q2
+    else:
+        Q = np.zeros((2, n))
+        Q[0, :n1] = Q1[0]
+        Q[1, n1:] = Q2[-1]
+    eps = np.finfo(np.float64).eps
+    znorm2 = float(z @ z)
+    z = z[perm] * (1.0 / math.sqrt(znorm2))
+    rho = rho * znorm2
+    d = d[perm]
+    Q = Q[:, perm]
+    zabs = np.abs(z)
+    tol = 8.0 * eps * max(float(np.max(np.abs(d))), float(np.max(zabs)))
+    keep = rho * zabs > tol
+    if not keep.any():
+        return ("done", (d, Q))
     # deflation by Givens rotations of nearly equal poles (sequential, scalar)
-    keep = rho * np.abs(z) > tol
     idx = np.flatnonzero(keep).tolist()
     if len(idx) > 1:
         dl = d.tolist()
@@ -337,13 +362,16 @@ def _merge(d: np.ndarray, Q: np.ndarray, z: np.ndarray, rho: float):
             z = np.array(zl)
     kept = np.flatnonzero(keep)
     defl = np.flatnonzero(~keep)
-    dk = d[kept]
-    zk = z[kept]
-    lam, Delta = _secular(dk, zk, rho)
-    # Gu-Eisenstat: zhat_i^2 = (d_i - lam_i) prod_{j != i} (d_i - lam_j) / (d_i - d_j) / (-rho)
+    return ("secular", d[kept], z[kept], rho, d, Q, kept, defl)
+
+
+def _merge_post(out, lam: np.ndarray, Delta: np.ndarray):
+    """Eigenvectors of the merge from the secular roots (Gu--Eisenstat ``zhat``)."""
+    _, dk, zk, rho, d, Q, kept, defl = out
     K = dk.shape[0]
+    # zhat_i^2 = (d_i - lam_i) prod_{j != i} (d_i - lam_j) / (d_i - d_j) / (-rho)
     if K > 1:
-        R = Delta.T / (dk[:, None] - dk[None, :] + np.eye(K))  # R[i, j] = (d_i - lam_j)/(d_i - d_j)
+        R = Delta.T / (dk[:, None] - dk[None, :] + np.eye(K))  # (d_i - lam_j)/(d_i - d_j)
         np.fill_diagonal(R, -np.diagonal(Delta) / rho)
         zhat2 = np.prod(R, axis=1)
     else:
@@ -352,38 +380,84 @@ def _merge(d: np.ndarray, Q: np.ndarray, z: np.ndarray, rho: float):
     U = zhat[:, None] / Delta.T  # U[k, j] = zhat_k / (d_k - lam_j)
     U /= np.sqrt(np.einsum("ij,ij->j", U, U))
     Qk = Q[:, kept] @ U
+    if defl.shape[0] == 0:
+        return lam, Qk  # the roots are already ascending
     w = np.concatenate((lam, d[defl]))
     V = np.concatenate((Qk, Q[:, defl]), axis=1)
     order = np.argsort(w, kind="stable")
     return w[order], V[:, order]
 
 
-def _secular(d: np.ndarray, z: np.ndarray, rho: float):
-    """All roots of ``1/rho + sum z_k^2/(d_k - lam) = 0`` (``d`` strictly increasing).
+def _secular_batch(items: list) -> list:
+    """All roots of several secular equations at once.
 
-    Returns ``lam`` (K,) and ``Delta`` (K, K) with ``Delta[j, k] = d_k - lam_j``
-    computed accurately as ``(d_k - d_origin_j) - tau_j``.
+    ``items`` holds ``(d, z, rho)`` with ``d`` strictly increasing; the roots of
+    ``f(lam) = 1/rho + sum_k z_k^2/(d_k - lam) = 0`` are returned per item as
+    ``(lam, Delta)`` with ``Delta[j, k] = d_k - lam_j`` computed accurately as
+    ``(d_k - d_origin_j) - tau_j``.  The equations are stacked row-wise (one
+    row per root, padded with poles far to the right that carry ``z = 0``),
+    so every iteration is a handful of array operations for all roots.
     """
-    K = d.shape[0]
     eps = np.finfo(np.float64).eps
-    z2 = z * z
-    if K == 1:
-        tau = rho * z2[0]
-        return d + tau, np.array([[-tau]])
-    rhoinv = 1.0 / rho
-    ar = np.arange(K)
+    results: list = [None] * len(items)
+    batch = []
+    for idx, (d, z, rho) in enumerate(items):
+        if d.shape[0] == 1:
+            tau = rho * float(z[0]) ** 2
+            results[idx] = (d + tau, np.array([[-tau]]))
+        else:
+            batch.append(idx)
+    if not batch:
+        return results
+    Ks = np.array([items[i][0].shape[0] for i in batch])
+    M = len(batch)
+    Kmax = int(Ks.max())
+    rho_m = np.array([items[i][2] for i in batch])
+    Z2 = np.zeros((M, Kmax))
+    tops = np.empty(M)
+    for m, i in enumerate(batch):
+        d, z, rho = items[i]
+        Z2[m, :d.shape[0]] = z * z
+        tops[m] = d[-1] + rho * float(z @ z)
+    pad = float(tops.max()) + 1.0
+    D = np.full((M, Kmax), pad) + np.arange(Kmax)
+    for m, i in enumerate(batch):
+        D[m, :Ks[m]] = items[i][0]
+    N = int(Ks.sum())
+    offs = np.cumsum(Ks) - Ks
+    mi = np.repeat(np.arange(M), Ks)
+    li = np.arange(N) - np.repeat(offs, Ks)
+    Km = Ks[mi]
+    rho_r = rho_m[mi]
+    rhoinv = 1.0 / rho_r
+    last = li == Km - 1
+    ilo = np.where(last, Km - 2, li)  # the root's pair of poles is (ilo, ilo + 1)
+    single = M == 1
+    Drow = D[mi] if not single else np.broadcast_to(D[0], (N, Kmax))
+    Z2R = Z2[mi] if not single else None
+    z2v = Z2[0]
+
+    def rowsum(X, rows=None):
+        if single:
+            return X @ z2v
+        return np.einsum("ij,ij->i", X, Z2R if rows is None else Z2R[rows])
+
+    r = np.arange(N)
+    d_lo = D[mi, ilo]
+    d_hi = D[mi, ilo + 1]
+    gap = d_hi - d_lo
+    zi2 = Z2[mi, ilo]
+    zj2 = Z2[mi, ilo + 1]
+    top = rho_r * Z2[mi].sum(axis=1) if not single else rho_r * float(z2v.sum())
     # --- initial guesses (LAPACK dlaed4): freeze all but the two nearest poles at the
     # midpoint of the bracket and solve the resulting quadratic.
-    gap = d[1:] - d[:-1]
-    mid = 0.5 * gap
-    tm = z2 / ((d[None, :] - d[:-1, None]) - mid[:, None])
-    fmid = rhoinv + tm.sum(axis=1)
-    i_int = ar[:-1]
-    Cm = fmid - tm[i_int, i_int] - tm[i_int, i_int + 1]
-    zi2 = z2[:-1]
-    zj2 = z2[1:]
-    left = fmid >= 0.0  # root in the left half of its gap: origin at d_i
+    x0 = np.where(last, 0.5 * top, 0.5 * gap)
+    base = np.where(last, d_hi, d_lo)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        tm = 1.0 / ((Drow - base[:, None]) - x0[:, None])
+        f0 = rhoinv + rowsum(tm)
+        Cm = f0 - zi2 * tm[r, ilo] - zj2 * tm[r, ilo + 1]
+        # interior roots
         A_l = Cm * gap + zi2 + zj2
         B_l = zi2 * gap
         s_l = np.sqrt(np.abs(A_l * A_l - 4.0 * B_l * Cm))
@@ -392,83 +466,63 @@ def _secular(d: np.ndarray, z: np.ndarray, rho: float):
         B_r = zj2 * gap
         s_r = np.sqrt(np.abs(A_r * A_r + 4.0 * B_r * Cm))
         t_r = np.where(A_r < 0.0, 2.0 * B_r / (A_r - s_r), -(A_r + s_r) / (2.0 * Cm))
-    origin = np.empty(K, dtype=np.intp)
-    origin[:-1] = np.where(left, i_int, i_int + 1)
-    origin[-1] = K - 1
-    lo = np.empty(K)
-    hi = np.empty(K)
-    tau = np.empty(K)
-    lo[:-1] = np.where(left, 0.0, -mid)
-    hi[:-1] = np.where(left, mid, 0.0)
-    tau[:-1] = np.where(left, t_l, t_r)
-    # the last root lies in (d_K, d_K + rho ||z||^2]
-    top = rho * float(np.sum(z2))
-    midpt = 0.5 * top
-    tml = z2 / ((d - d[-1]) - midpt)
-    C_last = rhoinv + float(np.sum(tml[:-2]))
-    W_last = C_last + float(tml[-2]) + float(tml[-1])
-    DEL = float(gap[-1])
-    A_ = -C_last * DEL + float(z2[-2]) + float(z2[-1])
-    B_ = float(z2[-1]) * DEL
-    sq = math.sqrt(abs(A_ * A_ + 4.0 * B_ * C_last))
-    if W_last <= 0.0:
-        lo[-1], hi[-1] = midpt, top
-        temp = float(z2[-2]) / (DEL + top) + float(z2[-1]) / top
-        if C_last <= temp:
-            tau[-1] = top
-        else:
-            tau[-1] = 2.0 * B_ / (sq - A_) if A_ < 0.0 else (A_ + sq) / (2.0 * C_last)
-    else:
-        lo[-1], hi[-1] = 0.0, midpt
-        if C_last == 0.0:
-            tau[-1] = midpt
-        else:
-            tau[-1] = 2.0 * B_ / (sq - A_) if A_ < 0.0 else (A_ + sq) / (2.0 * C_last)
+        # last root, in (d_K, d_K + rho ||z||^2]
+        A_t = -Cm * gap + zi2 + zj2
+        B_t = zj2 * gap
+        s_t = np.sqrt(np.abs(A_t * A_t + 4.0 * B_t * Cm))
+        q_t = np.where(A_t < 0.0, 2.0 * B_t / (s_t - A_t), (A_t + s_t) / (2.0 * Cm))
+        temp = zi2 / (gap + top) + zj2 / top
+    left = f0 >= 0.0
+    neg = f0 <= 0.0
+    t_last = np.where(neg, np.where(Cm <= temp, top, q_t), np.where(Cm == 0.0, 0.5 * top, q_t))
+    tau = np.where(last, t_last, np.where(left, t_l, t_r))
+    lo = np.where(last, np.where(neg, 0.5 * top, 0.0), np.where(left, 0.0, -0.5 * gap))
+    hi = np.where(last, np.where(neg, top, 0.5 * top), np.where(left, 0.5 * gap, 0.0))
     badinit = ~((tau > lo) & (tau <= hi)) | ~np.isfinite(tau)
-    tau[badinit] = 0.5 * (lo[badinit] + hi[badinit])
+    tau = np.where(badinit, 0.5 * (lo + hi), tau)
+    orgati = ~last & left  # origin at the left pole of the pair
+    origin = np.where(last | ~left, ilo + 1, ilo)
+    d_org = D[mi, origin]
+    DD = Drow - d_org[:, None]
 
-    ilo = np.minimum(ar, K - 2)  # the root's pair of poles is (ilo, ilo + 1)
-    orgati = origin == ilo  # origin at the left pole of the pair
-    DD = d[None, :] - d[origin][:, None]
-    ones_err = 2.0 * rhoinv
-
-    act = ar
+    act = r
     for _ in range(100):
+        full_act = act.shape[0] == N
         tau_a = tau[act]
-        Dl = (DD if act.shape[0] == K else DD[act]) - tau_a[:, None]
+        Dl = (DD if full_act else DD[act]) - tau_a[:, None]
         Dinv = 1.0 / Dl
-        w = rhoinv + Dinv @ z2
-        Dinv_abs = np.abs(Dinv)
-        sabs = Dinv_abs @ z2  # sum_k |z_k^2 / delta_k|
+        rows = None if full_act else act
+        w = rhoinv[act] + rowsum(Dinv, rows)
+        sabs = rowsum(np.abs(Dinv), rows)  # sum_k |z_k^2 / delta_k|
         Dinv *= Dinv
-        dw = Dinv @ z2  # f'(lambda) = sum_k z_k^2 / delta_k^2
-        err = 8.0 * sabs + ones_err + 3.0 * np.abs(tau_a) * dw
+        dw = rowsum(Dinv, rows)  # f'(lam) = sum_k z_k^2 / delta_k^2
+        err = 8.0 * sabs + 2.0 * rhoinv[act] + 3.0 * np.abs(tau_a) * dw
         conv = np.abs(w) <= eps * err
         lo_a = np.where(w < 0.0, tau_a, lo[act])
         hi_a = np.where(w > 0.0, tau_a, hi[act])
         lo[act] = lo_a
         hi[act] = hi_a
         conv |= (hi_a - lo_a) <= 4.0 * eps * np.maximum(np.abs(lo_a), np.abs(hi_a))
-        rows = np.arange(act.shape[0])
+        ra = np.arange(act.shape[0])
         i0 = ilo[act]
-        del_i = Dl[rows, i0]
-        del_j = Dl[rows, i0 + 1]
-        ti2 = z2[i0] / (del_i * del_i)
-        tj2 = z2[i0 + 1] / (del_j * del_j)
-        last = act == K - 1
+        del_i = Dl[ra, i0]
+        del_j = Dl[ra, i0 + 1]
+        ti2 = zi2[act] / (del_i * del_i)
+        tj2 = zj2[act] / (del_j * del_j)
+        la = last[act]
         og = orgati[act]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             # "middle way": keep the coefficient of the nearer pole exact
             C_int = np.where(og, w - del_j * dw - (del_i - del_j) * ti2,
                              w - del_i * dw - (del_j - del_i) * tj2)
             C_lst = np.abs(w - del_i * (dw - tj2) - del_j * tj2)
-            C = np.where(last, C_lst, C_int)
+            C = np.where(la, C_lst, C_int)
             A = (del_i + del_j) * w - del_i * del_j * dw
             B = del_i * del_j * w
             disc = np.sqrt(np.abs(A * A - 4.0 * B * C))
             eta_int = np.where(A <= 0.0, (A - disc) / (2.0 * C), 2.0 * B / (A + disc))
             eta_last = np.where(A >= 0.0, (A + disc) / (2.0 * C), 2.0 * B / (A - disc))
-            eta = np.where(last, eta_last, eta_int)
+            eta = np.where(la, eta_last, eta_int)
             eta = np.where(C == 0.0, B / A, eta)
             eta = np.where((w * eta >= 0.0) | ~np.isfinite(eta), -w / dw, eta)
             tnew = tau_a + eta
@@ -478,6 +532,9 @@ def _secular(d: np.ndarray, z: np.ndarray, rho: float):
         act = act[~conv]
         if act.shape[0] == 0:
             break
-    lam = d[origin] + tau
-    Delta = DD - tau[:, None]
-    return lam, Delta
+    lam_all = d_org + tau
+    Delta_all = DD - tau[:, None]
+    for m, i in enumerate(batch):
+        o, K = int(offs[m]), int(Ks[m])
+        results[i] = (lam_all[o:o + K], Delta_all[o:o + K, :K])
+    return results
