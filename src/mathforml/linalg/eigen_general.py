@@ -50,6 +50,50 @@ _SMALL_N = 10          # record whole matrices in explanations up to this size
 _BLOCK = 32            # panel width of the blocked Hessenberg reduction
 _BLOCK_MIN_N = 96      # use the blocked reduction from this size on
 _KEXSH = 10            # exceptional shift every _KEXSH iterations without deflation
+_ITMAX_FACTOR = 30     # at most 30 max(10, n) QR sweeps per deflation
+
+
+def _reflector(x: np.ndarray, guard: float):
+    """``householder_inplace(x)``, treating a column of norm below ``guard`` as zero.
+
+    ``householder_inplace`` divides by ``alpha - beta``; when ``|beta|`` is near
+    the underflow threshold that overflows (LAPACK's ``dlarfg`` rescales
+    instead).  After :func:`_scale_into_range`, ``guard = tiny / eps`` is far below
+    ``eps ||A||``, so dropping such a column is a backward-stable perturbation.
+    """
+    t, beta = householder_inplace(x)
+    if abs(beta) < guard:
+        x[1:] = 0.0
+        x[0] = 1.0
+        return 0.0, beta
+    return t, beta
+
+
+# ---------------------------------------------------------------------------
+# Scaling into the safe range
+# ---------------------------------------------------------------------------
+def _guard(dtype) -> float:
+    finfo = np.finfo(dtype)
+    return float(finfo.tiny) / float(finfo.eps)
+
+
+def _scale_into_range(A: np.ndarray) -> int:
+    """Scale A in place by a power of two so ``max|a_ij|`` lies in a safe range.
+
+    As ``dgeev``: when ``max|a_ij|`` is below ``sqrt(safmin)/eps`` or above its
+    reciprocal the QR iteration would lose accuracy to underflow or overflow.
+    Returns the exponent ``e`` with ``A_original = 2^e A_scaled`` (exact).
+    """
+    if A.size == 0:
+        return 0
+    amax = float(np.max(np.abs(A)))
+    finfo = np.finfo(A.dtype)
+    small = math.sqrt(float(finfo.tiny)) / float(finfo.eps)
+    if amax == 0.0 or small <= amax <= 1.0 / small:
+        return 0
+    e = math.frexp(amax)[1]               # amax = f 2^e, 0.5 <= f < 1
+    A[...] = np.ldexp(A, -e)              # exact unless entries fall below tiny
+    return e
 
 
 # ---------------------------------------------------------------------------
@@ -62,9 +106,10 @@ def _gehd2(A: np.ndarray, tau: np.ndarray, k0: int = 0) -> None:
     ``A[k+2:, k]``, ``beta`` in ``A[k+1, k]``.
     """
     n = A.shape[0]
+    guard = _guard(A.dtype)
     for k in range(k0, n - 2):
         x = A[k + 1:, k]
-        t, beta = householder_inplace(x)          # x <- v, v[0] = 1
+        t, beta = _reflector(x, guard)             # x <- v, v[0] = 1
         tau[k] = t
         v = x.copy()
         if t != 0.0:
@@ -91,6 +136,7 @@ def _lahr2(A: np.ndarray, k: int, nb: int, tau: np.ndarray):
     n = A.shape[0]
     m = n - k - 1                       # rows k+1 .. n-1
     dt = A.dtype
+    guard = _guard(dt)
     V = np.zeros((m, nb), dtype=dt)
     T = np.zeros((nb, nb), dtype=dt)
     Y = np.zeros((n, nb), dtype=dt)
@@ -105,7 +151,7 @@ def _lahr2(A: np.ndarray, k: int, nb: int, tau: np.ndarray):
             w = T[:j, :j].T @ w
             b -= V[:, :j] @ w
         x = A[c + 1:, c]
-        t, beta = householder_inplace(x)
+        t, beta = _reflector(x, guard)
         tau[c] = t
         V[j:, j] = x
         x[0] = beta
@@ -203,15 +249,18 @@ def hessenberg(A, calc_q: bool = False):
     >>> import numpy as np
     >>> A = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [0.0, 3.0, 4.0]])
     >>> H, Q = hessenberg(A, calc_q=True)
-    >>> H[2, 0], bool(np.allclose(Q @ H @ Q.T, A))
+    >>> float(H[2, 0]), bool(np.allclose(Q @ H @ Q.T, A))
     (0.0, True)
     """
     A = as_square_matrix(A, "A", copy=True)
     n = A.shape[0]
     with section("Hessenberg reduction"):
+        e = _scale_into_range(A)
         tau = _gehrd(A)
         H = np.triu(A, -1)
         Q = _form_q(A, tau) if calc_q else None
+        if e:
+            H = np.ldexp(H, e)
         if active():
             if n <= _SMALL_N:
                 step("Upper Hessenberg form", "H = Q^T A Q", H=H, Q=Q if calc_q else "not computed")
@@ -345,7 +394,7 @@ def _hqr(H: np.ndarray, Z: np.ndarray | None, wantt: bool):
     smlnum = safmin * (max(n, 1) / ulp)
     wr = np.zeros(n)
     wi = np.zeros(n)
-    itmax = 30 * max(10, n)
+    itmax = _ITMAX_FACTOR * max(10, n)
     wantz = Z is not None
     rec = active()
     log = []                            # per-deflation records (only when explaining)
@@ -558,6 +607,7 @@ def _start_row(H, l, i, rt1r, rt1i, rt2r, rt2i, ulp):
 def _sweep(H, Z, m, l, i, i1, i2, v0, wantz) -> None:
     """One implicit double-shift QR sweep: introduce the bulge at row m, chase it to row i."""
     dt = H.dtype
+    guard = _guard(dt)
     v = np.array(v0, dtype=dt)
     for k in range(m, i):
         nr = 3 if k < i - 1 else 2
@@ -569,6 +619,8 @@ def _sweep(H, Z, m, l, i, i1, i2, v0, wantz) -> None:
         if k > m:
             H[k, k - 1] = beta
             H[k + 1:k + nr, k - 1] = 0.0
+            if abs(beta) < guard:
+                continue                 # negligible bulge (see _reflector)
         elif m > l:
             # avoids a bug when v[1], v[2] underflow (LAPACK's comment)
             H[k, k - 1] *= (1.0 - t)
@@ -717,6 +769,7 @@ def _eig_driver(A, want_vectors: bool, name: str):
     if n == 0:
         w = np.zeros(0, dtype=dt)
         return (w, np.zeros((0, 0), dtype=dt)) if want_vectors else w
+    e = _scale_into_range(A)
     with section("Hessenberg reduction"):
         tau = _gehrd(A)
         Z = _form_q(A, tau) if want_vectors else None
@@ -740,7 +793,8 @@ def _eig_driver(A, want_vectors: bool, name: str):
                 else:
                     step("Real Schur form (summary)", "T = Z^T A Z", n=n,
                          blocks_2x2=int(np.sum(wi > 0)))
-    w = (wr + 1j * wi) if np.any(wi != 0.0) else wr
+    wr_out, wi_out = (np.ldexp(wr, e), np.ldexp(wi, e)) if e else (wr, wi)
+    w = (wr_out + 1j * wi_out) if np.any(wi != 0.0) else wr_out
     if rec:
         step("Eigenvalues", "diagonal blocks of T", eigenvalues=w)
     if not want_vectors:

@@ -1,0 +1,482 @@
+"""Tests for mathforml.linalg.eigen_general: hessenberg, eig, eigvals.
+
+References: numpy.linalg.eig/eigvals and scipy.linalg.hessenberg.  Eigenvalues are
+compared as multisets (greedy nearest matching) because the order of the real
+Schur form differs from LAPACK's.  Bounds are LAPACK-style ``c n eps`` on
+residuals; eigenvalue differences are bounded by ``c n eps ||A||`` divided by a
+condition estimate where the problem is ill-conditioned (documented per test).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.linalg as sla
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from mathforml.exceptions import LinAlgError
+from mathforml.explain import explain
+from mathforml.linalg.eigen_general import EigResult, eig, eigvals, hessenberg
+from tests.linalg import gallery
+
+EPS = np.finfo(np.float64).eps
+EPS32 = np.finfo(np.float32).eps
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+def match_multiset(ours, ref):
+    """Greedy nearest matching of two eigenvalue multisets; returns max |difference|.
+
+    Reference values are visited in order of decreasing magnitude and each is
+    paired with the nearest unused value of ``ours``.
+    """
+    ours = np.asarray(ours, dtype=complex)
+    ref = np.asarray(ref, dtype=complex)
+    assert ours.shape == ref.shape
+    used = np.zeros(ours.shape[0], dtype=bool)
+    worst = 0.0
+    for r in ref[np.argsort(-np.abs(ref), kind="stable")]:
+        d = np.abs(ours - r)
+        d[used] = np.inf
+        j = int(np.argmin(d))
+        used[j] = True
+        worst = max(worst, float(d[j]))
+    return worst
+
+
+def eig_condition_numbers(A):
+    """Reference eigenvalues and their condition numbers kappa_i = 1 / |y_i^H x_i| (scipy)."""
+    # kappa is scale-invariant; scale first (scipy's left/right driver misbehaves near overflow)
+    nrm = np.abs(A).max() if A.size and np.abs(A).max() > 0 else 1.0
+    lam, vl, vr = sla.eig(A / nrm, left=True, right=True)
+    lam = lam * nrm
+    with np.errstate(divide="ignore"):
+        kappa = 1.0 / np.abs(np.sum(np.conj(vl) * vr, axis=0))
+    return lam, kappa
+
+
+def assert_eigvals_match(w, A, tol_factor=50.0, cond=1.0):
+    """Each reference eigenvalue has one of ours within c n eps ||A||_2 kappa_i.
+
+    ``kappa_i`` is the eigenvalue's condition number (first-order perturbation
+    theory: a backward error E moves lambda_i by about kappa_i ||E||); ``cond`` is
+    an extra factor for second-order effects on clustered eigenvalues.
+    """
+    n = A.shape[0]
+    nrm = max(np.linalg.norm(A, 2), np.finfo(float).tiny)
+    ref, kappa = eig_condition_numbers(A)
+    ours = np.asarray(w, dtype=complex)
+    used = np.zeros(n, dtype=bool)
+    for i in np.argsort(-np.abs(ref), kind="stable"):
+        d = np.abs(ours - ref[i])
+        d[used] = np.inf
+        j = int(np.argmin(d))
+        used[j] = True
+        tol = tol_factor * max(n, 1) * EPS * nrm * kappa[i] * cond
+        assert d[j] <= tol, (ref[i], ours[j], d[j], tol)
+
+
+def residual(A, w, V):
+    nA = np.linalg.norm(A, 1)
+    nV = np.linalg.norm(V, 1)
+    if nA == 0:
+        return np.linalg.norm(A @ V - V * w, 1)
+    return np.linalg.norm(A @ V - V * w, 1) / (nA * nV)
+
+
+def check_eig(A, c=20.0, eps=EPS):
+    w, V = eig(A)
+    n = A.shape[0]
+    assert w.shape == (n,) and V.shape == (n, n)
+    assert residual(A, w, V) <= c * max(n, 1) * eps
+    # unit columns, largest entry real and positive
+    assert np.allclose(np.linalg.norm(V, axis=0), 1.0, atol=10 * n * eps)
+    idx = np.argmax(np.abs(V), axis=0)
+    lead = V[idx, np.arange(n)]
+    assert np.all(np.real(lead) > 0) and np.all(np.imag(lead) == 0)
+    return w, V
+
+
+def check_pairs(w):
+    """Complex eigenvalues come in adjacent conjugate pairs, positive imaginary part first."""
+    w = np.asarray(w)
+    if not np.iscomplexobj(w):
+        return
+    j = 0
+    while j < w.shape[0]:
+        if w[j].imag != 0:
+            assert w[j].imag > 0
+            assert w[j + 1] == np.conj(w[j])
+            j += 2
+        else:
+            j += 1
+
+
+def rotation_blocks(thetas, radii, seed=0):
+    """Q diag(rotation blocks) Q^T with known eigenvalues r e^{+-i theta}."""
+    k = len(thetas)
+    D = np.zeros((2 * k, 2 * k))
+    for j, (t, r) in enumerate(zip(thetas, radii)):
+        D[2 * j:2 * j + 2, 2 * j:2 * j + 2] = r * np.array([[np.cos(t), -np.sin(t)],
+                                                           [np.sin(t), np.cos(t)]])
+    Q = gallery.random_orthogonal(2 * k, seed=seed)
+    w = np.concatenate([[r * np.exp(1j * t), r * np.exp(-1j * t)] for t, r in zip(thetas, radii)])
+    return Q @ D @ Q.T, w
+
+
+def companion(roots):
+    """Companion matrix of prod (x - r) (first row = -coefficients)."""
+    c = np.poly(roots).real
+    n = len(roots)
+    C = np.zeros((n, n))
+    C[0, :] = -c[1:]
+    C[1:, :-1] = np.eye(n - 1)
+    return C
+
+
+# ---------------------------------------------------------------------------
+# hessenberg
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("n", gallery.SQUARE_SIZES)
+def test_hessenberg_random(n):
+    A = gallery.random_matrix(n, n, seed=n)
+    H, Q = hessenberg(A, calc_q=True)
+    assert np.all(np.tril(H, -2) == 0)
+    nA = max(np.linalg.norm(A), 1.0)
+    assert np.linalg.norm(Q @ H @ Q.T - A) <= 20 * n * EPS * nA
+    assert np.linalg.norm(Q.T @ Q - np.eye(n)) <= 20 * n * EPS
+    # Hessenberg reduction is unique up to signs once the first column of Q is e_1
+    Hs, Qs = sla.hessenberg(A, calc_q=True)
+    assert np.allclose(np.abs(H), np.abs(Hs), atol=100 * n * EPS * nA)
+    assert np.array_equal(hessenberg(A), H)
+
+
+def test_hessenberg_blocked_matches_unblocked(monkeypatch):
+    from mathforml.linalg import eigen_general as eg
+    A = gallery.random_matrix(150, 150, seed=3)
+    H1, Q1 = hessenberg(A, calc_q=True)
+    monkeypatch.setattr(eg, "_BLOCK_MIN_N", 10 ** 9)
+    H2, Q2 = hessenberg(A, calc_q=True)
+    assert np.allclose(H1, H2, atol=1e3 * EPS * np.linalg.norm(A))
+    assert np.allclose(Q1, Q2, atol=1e3 * EPS)
+
+
+def test_hessenberg_float32_and_small():
+    A = gallery.random_matrix(6, 6, seed=1).astype(np.float32)
+    H, Q = hessenberg(A, calc_q=True)
+    assert H.dtype == np.float32 and Q.dtype == np.float32
+    assert np.linalg.norm(Q @ H @ Q.T - A) <= 50 * 6 * EPS32 * np.linalg.norm(A)
+    assert hessenberg(np.zeros((0, 0))).shape == (0, 0)
+    H, Q = hessenberg([[5]], calc_q=True)
+    assert H.tolist() == [[5.0]] and Q.tolist() == [[1.0]]
+
+
+# ---------------------------------------------------------------------------
+# eigenvalues vs numpy
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("n", [s for s in gallery.SQUARE_SIZES if s <= 129])
+def test_eig_random(n):
+    A = gallery.random_matrix(n, n, seed=100 + n)
+    w, V = check_eig(A)
+    check_pairs(w)
+    # random nonsymmetric eigenvalues are moderately conditioned; allow a factor 100
+    assert_eigvals_match(w, A)
+    w2 = eigvals(A)
+    assert_eigvals_match(w2, A)
+    assert np.iscomplexobj(w) == np.iscomplexobj(np.linalg.eigvals(A))
+
+
+def test_eigvals_300():
+    A = gallery.random_matrix(300, 300, seed=7)
+    w = eigvals(A)
+    check_pairs(w)
+    assert_eigvals_match(w, A, cond=100.0)
+
+
+def test_eig_result_type():
+    res = eig(np.diag([1.0, 2.0]))
+    assert isinstance(res, EigResult)
+    assert res.eigenvalues is res[0] and res.eigenvectors is res[1]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_complex_pairs_rotation_blocks(seed):
+    rng = np.random.default_rng(seed)
+    thetas = rng.uniform(0.2, 3.0, 5)
+    radii = rng.uniform(0.5, 3.0, 5)
+    A, wtrue = rotation_blocks(thetas, radii, seed=seed)
+    w, V = check_eig(A)
+    assert np.iscomplexobj(w) and np.iscomplexobj(V)
+    check_pairs(w)
+    # A is normal: eigenvalues perfectly conditioned
+    assert match_multiset(w, wtrue) <= 50 * 10 * EPS * np.linalg.norm(A, 2)
+    # eigenvectors of conjugate pairs are conjugate
+    for j in range(0, 10, 2):
+        assert np.array_equal(V[:, j + 1], np.conj(V[:, j]))
+
+
+def test_mixed_real_and_complex():
+    A = np.array([[1.0, 2.0, 0.0], [-2.0, 1.0, 0.0], [0.0, 0.0, 3.0]])
+    w, V = check_eig(A)
+    assert match_multiset(w, [1 + 2j, 1 - 2j, 3.0]) <= 10 * EPS * 3
+
+
+@pytest.mark.parametrize("n", [4, 8])
+def test_defective_jordan(n):
+    # Jordan block J_n(2) hidden by an orthogonal similarity.  Eigenvalues of an
+    # n x n Jordan block perturbed by delta move by delta^(1/n), so the bound is
+    # (c eps ||A||)^(1/n): for n = 4 about 1e-3, n = 8 about 1e-2 relative.
+    J = 2.0 * np.eye(n) + np.eye(n, k=1)
+    Q = gallery.random_orthogonal(n, seed=n)
+    A = Q @ J @ Q.T
+    w = eigvals(A)
+    tol = (50 * n * EPS * np.linalg.norm(A, 2)) ** (1.0 / n) * 2.0
+    assert np.max(np.abs(w - 2.0)) <= tol
+    # the mean of a cluster is well-conditioned
+    assert abs(np.mean(w) - 2.0) <= 100 * n * EPS * np.linalg.norm(A, 2)
+    w, V = eig(A)
+    assert residual(A, w, V) <= 50 * n * EPS
+
+
+def test_frank_matrix_large_eigenvalues():
+    A = gallery.frank(12)
+    w = np.sort(np.real(eigvals(A)))[::-1]
+    ref = np.sort(np.real(np.linalg.eigvals(A)))[::-1]
+    # the six largest eigenvalues of Frank(12) are well-conditioned; the small
+    # ones are not (their condition numbers grow like 1e8), so compare only these
+    assert np.allclose(w[:6], ref[:6], rtol=1e-11, atol=0)
+    # product of the eigenvalues equals det = 1 only loosely; check the sum = trace
+    assert abs(np.sum(eigvals(A)).real - np.trace(A)) <= 100 * EPS * np.abs(A).sum()
+    w, V = eig(A)
+    assert residual(A, w, V) <= 50 * 12 * EPS
+
+
+@pytest.mark.parametrize("roots", [
+    [1.0, 2.0, 3.0, 4.0],
+    [-1.0, 0.5, 2.5, 7.0, 10.0],
+    [1 + 1j, 1 - 1j, 3.0],
+    [2j, -2j, 1 + 0.5j, 1 - 0.5j, -3.0],
+])
+def test_companion_known_roots(roots):
+    C = companion(roots)
+    w = eigvals(C)
+    # polynomial roots are conditioned by the coefficient growth; bound relative to
+    # the numpy reference error on the same matrix (both use backward-stable QR)
+    ref_err = match_multiset(np.linalg.eigvals(C), roots)
+    err = match_multiset(w, roots)
+    assert err <= max(100 * ref_err, 1e3 * len(roots) * EPS * np.abs(roots).max())
+    check_eig(C, c=50.0)
+
+
+@pytest.mark.parametrize("n", [5, 33, 64])
+def test_symmetric_all_real(n):
+    A = gallery.random_symmetric(n, seed=n)
+    w, V = check_eig(A)
+    assert not np.iscomplexobj(w) and not np.iscomplexobj(V)
+    ref = np.linalg.eigvalsh(A)
+    assert np.allclose(np.sort(w), ref, atol=50 * n * EPS * np.linalg.norm(A, 2), rtol=0)
+
+
+@pytest.mark.parametrize("n", [1, 6, 40])
+def test_triangular_eigenvalues_on_diagonal(n):
+    rng = np.random.default_rng(n)
+    A = np.triu(rng.standard_normal((n, n)))
+    w, V = check_eig(A)
+    assert not np.iscomplexobj(w)
+    # eigenvalues of a triangular matrix are its diagonal: already Hessenberg with
+    # zero subdiagonal, so they are read off exactly
+    assert np.array_equal(np.sort(w), np.sort(np.diag(A)))
+    L = A.T
+    # the lower triangular matrix is far from normal (no balancing here): its
+    # eigenvalues carry condition numbers up to ~1e10; the bound scales with them
+    assert_eigvals_match(eigvals(L), L)
+
+
+def test_zero_and_identity():
+    for n in [1, 4, 9]:
+        w, V = eig(np.zeros((n, n)))
+        assert np.array_equal(w, np.zeros(n)) and np.array_equal(V, np.eye(n))
+        w, V = eig(np.eye(n))
+        assert np.array_equal(w, np.ones(n)) and np.array_equal(V, np.eye(n))
+        assert np.array_equal(eigvals(3 * np.eye(n)), 3 * np.ones(n))
+
+
+@pytest.mark.parametrize("name", sorted(gallery.HARD_SQUARE))
+def test_gallery_hard_square(name):
+    A = gallery.HARD_SQUARE[name]
+    n = A.shape[0]
+    w, V = eig(A)
+    assert residual(A, w, V) <= 100 * n * EPS
+    if name in ("graded17", "kahan30", "frank12", "pascal8"):
+        # ill-conditioned eigenvalues (or needing balancing): check the trace only
+        assert abs(np.sum(w) - np.trace(A)) <= 1e3 * n * EPS * np.abs(A).sum()
+    else:
+        assert_eigvals_match(w, A, cond=100.0)
+
+
+def test_repeated_complex_pairs():
+    # the same rotation block twice: double complex pair
+    A, wtrue = rotation_blocks([1.0, 1.0, 0.5], [2.0, 2.0, 1.0], seed=4)
+    w, V = check_eig(A)
+    assert match_multiset(w, wtrue) <= 1e-7  # double eigenvalue of a normal matrix: still fine
+    assert match_multiset(w, wtrue) <= 100 * 6 * EPS * 2.0
+
+
+def test_subnormal_entries_scaled():
+    A = np.full((3, 3), 2.0 ** -1040)          # subnormal: eigenvalues 3 * 2^-1040, 0, 0
+    w, V = eig(A)
+    # residual evaluated after exact rescaling (subnormal arithmetic in the check itself
+    # would lose the digits)
+    As, ws = np.ldexp(A, 1040), np.ldexp(w, 1040)
+    assert residual(As, ws, V) <= 20 * 3 * EPS
+    assert np.allclose(np.sort(w), [0.0, 0.0, 3 * 2.0 ** -1040], atol=2.0 ** -1070, rtol=0)
+
+
+def test_graded_scaling_no_overflow():
+    rng = np.random.default_rng(5)
+    A = rng.standard_normal((20, 20)) * 1e150
+    w, V = check_eig(A)
+    assert_eigvals_match(w, A, cond=100.0)
+    A = rng.standard_normal((20, 20)) * 1e-150
+    w, V = check_eig(A)
+    assert_eigvals_match(w, A, cond=100.0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 12)).map(lambda t: (t[0], t[0])),
+              elements=st.floats(-10, 10, allow_nan=False, width=64)))
+def test_hypothesis_residual(A):
+    n = A.shape[0]
+    w, V = eig(A)
+    # residual bound holds even for defective/ill-conditioned matrices (backward stability
+    # of the Schur form; trevc perturbs tiny pivots by eps |lambda|)
+    assert residual(A, w, V) <= 100 * n * EPS
+    check_pairs(w)
+    ws = eigvals(A)
+    assert ws.shape == (n,)
+    assert abs(np.sum(ws) - np.trace(A)) <= 1e3 * n * EPS * max(np.abs(A).sum(), 1e-300)
+
+
+# ---------------------------------------------------------------------------
+# dtypes and edge cases
+# ---------------------------------------------------------------------------
+def test_float32():
+    A = gallery.random_matrix(12, 12, seed=2).astype(np.float32)
+    w, V = eig(A)
+    ref = np.linalg.eig(A)
+    assert w.dtype == ref.eigenvalues.dtype and V.dtype == ref.eigenvectors.dtype
+    assert w.dtype == np.complex64
+    assert residual(A.astype(np.float64), w.astype(complex), V.astype(complex)) <= 50 * 12 * EPS32
+    assert eigvals(A).dtype == np.complex64
+    S = gallery.random_symmetric(6, seed=1).astype(np.float32)
+    assert eig(S).eigenvalues.dtype == np.float32 and eigvals(S).dtype == np.float32
+
+
+def test_integer_input_promoted():
+    w = eigvals([[2, 0], [0, 3]])
+    assert w.dtype == np.float64 and sorted(w.tolist()) == [2.0, 3.0]
+
+
+def test_empty_and_1x1_like_numpy():
+    for f, g in [(eig, np.linalg.eig)]:
+        ours, ref = f(np.zeros((0, 0))), g(np.zeros((0, 0)))
+        assert ours[0].shape == ref[0].shape and ours[1].shape == ref[1].shape
+        assert ours[0].dtype == ref[0].dtype
+    assert eigvals(np.zeros((0, 0))).shape == np.linalg.eigvals(np.zeros((0, 0))).shape
+    w, V = eig([[-4.5]])
+    assert w.tolist() == [-4.5] and V.tolist() == [[1.0]]
+    assert eigvals([[7.0]]).tolist() == [7.0]
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match=r"square.*\(2, 3\)"):
+        eig(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"square.*\(3, 1\)"):
+        eigvals(np.ones((3, 1)))
+    with pytest.raises(ValueError, match=r"square.*\(4, 2\)"):
+        hessenberg(np.ones((4, 2)))
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        eig([[1.0, np.nan], [0.0, 1.0]])
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        eigvals([[1.0, np.inf], [0.0, 1.0]])
+    with pytest.raises(TypeError, match="complex"):
+        eig(np.eye(2) * 1j)
+    with pytest.raises(ValueError, match="2-D"):
+        eigvals(np.ones(3))
+
+
+def test_nonconvergence_names_index(monkeypatch):
+    from mathforml.linalg import eigen_general as eg
+    # with no iterations allowed, any matrix needing a QR sweep must fail
+    monkeypatch.setattr(eg, "_ITMAX_FACTOR", 0)
+    with pytest.raises(LinAlgError, match=r"failed to converge for eigenvalue index \d+"):
+        eg.eigvals(gallery.random_matrix(6, 6, seed=0))
+
+
+# ---------------------------------------------------------------------------
+# explain
+# ---------------------------------------------------------------------------
+def test_explain_small():
+    A = np.array([[4.0, 1.0, 2.0], [0.5, 3.0, 1.0], [1.0, -1.0, 2.0]])
+    with explain() as work:
+        w, V = eig(A)
+    titles = [s.title for s in work.steps]
+    assert "Upper Hessenberg form" in titles
+    H = next(s for s in work.steps if s.title == "Upper Hessenberg form").values["H"]
+    assert np.all(np.tril(H, -2) == 0)
+    assert np.allclose(np.sort_complex(np.linalg.eigvals(H)), np.sort_complex(np.linalg.eigvals(A)))
+    T = next(s for s in work.steps if s.title == "Real Schur form").values["T"]
+    Z = next(s for s in work.steps if s.title == "Real Schur form").values["Z"]
+    assert np.allclose(Z @ T @ Z.T, A)
+    assert np.all(np.tril(T, -2) == 0)
+    defl = [s for s in work.steps if s.title.startswith("Deflation")]
+    assert sum(len(s.values["eigenvalues"]) for s in defl) == 3
+    qr = next(s for s in work.steps if s.title == "QR iterations")
+    assert qr.values["sweeps"] == sum(s.values["sweeps"] for s in defl)
+    assert all(s.values["shifts"].shape == (2 * s.values["sweeps"],) for s in defl)
+    ev = next(s for s in work.steps if s.title == "Eigenvalues").values["eigenvalues"]
+    assert np.array_equal(ev, w)
+    text = str(work)
+    assert "Francis double-shift QR" in text
+
+
+def test_explain_large_is_summary():
+    A = gallery.random_matrix(40, 40, seed=1)
+    with explain() as work:
+        eig(A)
+    titles = [s.title for s in work.steps]
+    assert "Upper Hessenberg form (summary)" in titles
+    assert "Real Schur form (summary)" in titles
+    assert "Upper Hessenberg form" not in titles
+
+
+@pytest.mark.parametrize("n", [3, 8, 40, 130])
+def test_bit_identical_with_recorder(n):
+    A = gallery.random_matrix(n, n, seed=n)
+    w1, V1 = eig(A)
+    with explain():
+        w2, V2 = eig(A)
+    assert np.array_equal(w1, w2) and np.array_equal(V1, V2)
+    e1 = eigvals(A)
+    with explain():
+        e2 = eigvals(A)
+    assert np.array_equal(e1, e2)
+    H1 = hessenberg(A, calc_q=True)
+    with explain():
+        H2 = hessenberg(A, calc_q=True)
+    assert np.array_equal(H1[0], H2[0]) and np.array_equal(H1[1], H2[1])
+
+
+def test_explain_hessenberg_reflectors():
+    A = np.array([[1.0, 2.0, 3.0, 4.0], [2.0, 1.0, 0.0, 1.0], [3.0, 1.0, 2.0, 0.0],
+                  [1.0, 1.0, 1.0, 1.0]])
+    with explain() as work:
+        H = hessenberg(A)
+    refl = [s for s in work.steps if s.title.startswith("Reflector")]
+    assert len(refl) == 2
+    # first reflector maps A[1:, 0] = [2, 3, 1] to beta e_1 with |beta| = sqrt(14)
+    assert abs(abs(refl[0].values["beta"]) - np.sqrt(14.0)) <= 10 * EPS
+    assert np.array_equal(refl[-1].values["H"], H)
