@@ -891,3 +891,33 @@ def test_bit_identical_with_recorder(i):
     assert len(work.steps) >= 1
     assert np.array_equal(np.asarray(plain), np.asarray(recorded))
     assert np.asarray(plain).dtype == np.asarray(recorded).dtype
+
+
+# ---------------------------------------------------------------------------
+# NaN / inf are rejected on every path (the cheap norms check finiteness lazily)
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("ord", VECTOR_ORDS)
+def test_norm_rejects_nonfinite_vectors(bad, ord):
+    x = np.array([1.0, bad, 0.0, 2.0])
+    with pytest.raises(ValueError, match="x contains NaN or infinity"):
+        norm(x, ord)
+    X = np.array([[1.0, 2.0, 3.0], [4.0, bad, 0.5]])
+    with pytest.raises(ValueError, match="x contains NaN or infinity"):
+        norm(X, ord, axis=1)
+    big = np.full(4, 1e300)
+    big[2] = bad                      # overflow path plus a non-finite entry
+    with pytest.raises(ValueError, match="x contains NaN or infinity"):
+        norm(big, ord)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+@pytest.mark.parametrize("ord", _matrix_ord_params())
+def test_norm_rejects_nonfinite_matrices(bad, ord):
+    A = np.array([[1.0, 2.0], [bad, 4.0]])
+    with pytest.raises(ValueError, match="x contains NaN or infinity"):
+        norm(A, ord)
+    with pytest.raises(ValueError, match="x contains NaN or infinity"):
+        norm(np.stack([A, A]), ord, axis=(1, 2))
+    with pytest.raises(ValueError, match="x contains NaN or infinity"):
+        norm(np.ones((2, 2, 2)) * bad)

@@ -36,7 +36,8 @@ from numbers import Real
 
 import numpy as np
 
-from mathforml._validation import as_float_array, check_option, check_real, eps_of
+from mathforml._validation import (as_float_array, check_finite, check_option, check_real,
+                                   eps_of)
 from mathforml.explain import active, section, step
 from mathforml.linalg._householder import vector_norm2 as _vector_norm2
 
@@ -67,7 +68,7 @@ _CHUNK_ENTRIES = 1 << 18
 
 def vector_norm2(x: np.ndarray) -> float:
     """Scaled 2-norm of a 1-D array (the shared dnrm2-style helper), warning-free."""
-    with np.errstate(over="ignore", under="ignore"):
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         return _vector_norm2(x)
 
 
@@ -158,17 +159,24 @@ _MATRIX_ORDS = "None, 'fro', 'nuc', 1, -1, 2, -2, inf, -inf"
 
 def _sumsq_scaled(x: np.ndarray, axis, keepdims: bool = False) -> np.ndarray:
     """sqrt(sum x^2) along ``axis`` (int or tuple), rescaled where it over/underflows."""
-    with np.errstate(over="ignore", under="ignore"):
-        s = np.sum(x * x, axis=axis, keepdims=keepdims)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    axes = tuple(a % x.ndim for a in axes)
+    idx = "abcdefghijklmnopqrstuvwxyz"[:x.ndim]
+    keep = "".join(c for i, c in enumerate(idx) if i not in axes)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        s = np.einsum(f"{idx},{idx}->{keep}", x, x)  # sum of squares, no temporary x*x
+    if keepdims:
+        s = np.expand_dims(s, axes)
     tiny = np.finfo(x.dtype).tiny / np.finfo(x.dtype).eps
     bad = ~np.isfinite(s) | (s < tiny)
     r = np.sqrt(s)
     if np.any(bad):
         # dnrm2-style: divide each lane by its largest magnitude, then rescale
         scale = np.max(np.abs(x), axis=axis, keepdims=True, initial=0.0)
+        scale = np.where(np.isfinite(scale), scale, np.nan)  # inf data -> NaN result
         safe = np.where(scale > 0, scale, 1)
         y = x / safe
-        with np.errstate(under="ignore"):
+        with np.errstate(under="ignore", invalid="ignore"):
             rs = np.sqrt(np.sum(y * y, axis=axis, keepdims=keepdims))
         if not keepdims:
             safe = np.squeeze(safe, axis=axis)
@@ -205,7 +213,7 @@ def _vector_norm(x: np.ndarray, ord, axis: int, keepdims: bool) -> np.ndarray:
         s = np.min(ax, axis=axis, keepdims=True)
     zero = s == 0
     safe = np.where(zero, 1, s)
-    with np.errstate(divide="ignore", over="ignore", under="ignore"):
+    with np.errstate(divide="ignore", over="ignore", under="ignore", invalid="ignore"):
         t = np.sum((ax / safe) ** p, axis=axis, keepdims=True) ** (1.0 / p) * safe
     t = np.where(zero, 0, t)
     t = t.astype(x.dtype, copy=False)
@@ -363,20 +371,20 @@ def norm(x, ord=None, axis=None, keepdims=False):
     >>> norm([[3, 4], [6, 8]], axis=1)
     array([ 5., 10.])
     """
-    x = as_float_array(x, "x")
+    # Finiteness is checked *after* the cheap norms: a finite 2-, 1-, inf- or
+    # positive-p-norm (or Frobenius / max column or row sum) implies finite input,
+    # so the extra pass over x is only paid when the result is not finite.
+    x = as_float_array(x, "x", check_finite=False)
     nd = x.ndim
     if axis is None:
         if ord is None and nd != 2:
-            if nd == 1:
-                r = _scalar(vector_norm2(x), x.dtype)
-                _explain_vector(x, None, r)
-                if keepdims:
-                    return np.full((1,), r, dtype=x.dtype)
-                return r
-            flat = x.ravel()
+            flat = x if nd == 1 else x.ravel()
             r = _scalar(vector_norm2(flat), x.dtype)
+            _post_check(r, x)
+            if nd == 1:
+                _explain_vector(x, None, r)
             if keepdims:
-                return np.full((1,) * nd, r, dtype=x.dtype)
+                return np.full((1,) * max(nd, 1), r, dtype=x.dtype) if nd else r
             return r
         if nd not in (1, 2):
             raise ValueError(f"Improper number of dimensions to norm: x has shape {x.shape}; "
@@ -386,12 +394,17 @@ def norm(x, ord=None, axis=None, keepdims=False):
         axis = _normalize_axis(axis, nd)
     if len(axis) == 1:
         _check_ord(ord, matrix=False)
+        deferred = ord is None or (ord > 0 if ord != 0 else False)
+        if not deferred:
+            check_finite(x, "x")
         if nd == 1 and (ord is None or ord == 2):
             r = _scalar(vector_norm2(x), x.dtype)
             r_out = np.full((1,), r, dtype=x.dtype) if keepdims else r
         else:
             r_out = _vector_norm(x, ord, axis[0], keepdims)
             r = r_out
+        if deferred:
+            _post_check(r_out, x)
         if nd == 1:
             _explain_vector(x, ord, r if np.ndim(r) == 0 else r.reshape(()))
             if not keepdims:
@@ -402,13 +415,28 @@ def norm(x, ord=None, axis=None, keepdims=False):
         return r_out
     if len(axis) == 2:
         _check_ord(ord, matrix=True)
-        r = _matrix_norm(x, ord, axis[0], axis[1], keepdims)
+        deferred = ord is None or (isinstance(ord, str) and ord == "fro") or (
+            not isinstance(ord, str) and ord in (1, np.inf))
+        if not deferred:
+            check_finite(x, "x")
+        if (ord is None or ord == "fro") and nd == 2 and not keepdims:
+            r = vector_norm2(x.ravel())  # a view for contiguous x: one BLAS dot
+        else:
+            r = _matrix_norm(x, ord, axis[0], axis[1], keepdims)
+        if deferred:
+            _post_check(r, x)
         if active():
             step(f"Matrix norm of order {ord!r}", _matrix_formula(ord), x=x, result=r)
         if np.ndim(r) == 0:
             return _scalar(r, x.dtype)
         return r
     raise ValueError(f"axis must name 1 or 2 axes, got {axis}")
+
+
+def _post_check(r, x: np.ndarray) -> None:
+    """Raise the usual NaN/inf ValueError if a norm came out non-finite."""
+    if not np.all(np.isfinite(r)):
+        check_finite(x, "x")
 
 
 def _vector_formula(ord) -> str:
