@@ -314,7 +314,10 @@ def test_solve_trace_holds_pivots_multipliers_solution():
     (fac,) = work.find("Factors")
     np.testing.assert_allclose(fac.values["pivots"], [-3.0, 5 / 3, 1 / 5], rtol=1e-14)
     np.testing.assert_array_equal(fac.values["perm"], [1, 2, 0])
-    assert work.find("forward and back substitution")[0].values["x"] == pytest.approx([2, 3, -1])
+    assert work.find("Solution")[-1].values["x"] == pytest.approx([2, 3, -1])
+    # every substitution line is there with its number: y = L^{-1} b[perm], then x = U^{-1} y
+    assert [s.values["y_i"] for s in work.steps if s.title.startswith("y_")] == pytest.approx([-11, 13 / 3, -0.2])
+    assert [s.values["x_i"] for s in work.steps if s.title.startswith("x_")] == pytest.approx([-1, 3, 2])
     assert "m_21" in str(work)
 
 

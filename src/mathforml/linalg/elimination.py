@@ -475,8 +475,12 @@ def _factor(A: np.ndarray, dtype) -> _Factor:
     record = active()
     W = np.array(A, dtype=dtype, order="C", copy=True)
     if record:
-        with section("Blocked LU"):
-            F = _getrf(W, record=True)
+        if max(A.shape) <= _EXPLAIN_STAGES:
+            # small input: the stage-by-stage replay below says everything the panels would
+            F = _getrf(W)
+        else:
+            with section("Blocked LU"):
+                F = _getrf(W, record=True)
         _explain_lu(A.astype(dtype), F)
         return F
     return _getrf(W)
@@ -744,9 +748,20 @@ def solve(A, b):
     B = (b[:, None] if b.ndim == 1 else b).astype(dtype, copy=False)
     X = _lu_substitute(F.A, F.perm, B, False)
     if active():
-        r = A @ X - B
-        step("Solve by forward and back substitution", "L y = b[perm];  U x = y",
-             x=X.reshape(b.shape), residual_norm=float(np.sqrt(np.sum(r * r))))
+        from .triangular import _explain_substitution
+
+        Bp = B[F.perm]
+        # the intermediate y = L^{-1} b[perm] equals U x; formed only for the explanation
+        L = np.tril(F.A, -1) + np.eye(n, dtype=dtype)
+        Y = np.triu(F.A) @ X
+        with section("Solve by forward and back substitution"):
+            step("Permute the right-hand side", "b[perm]: the row swaps of the factorisation",
+                 perm=F.perm.copy(), b_perm=Bp.reshape((n,) + b.shape[1:]))
+            _explain_substitution(L, Bp, Y, lower=True, unit=True, var="y", rhs="b")
+            _explain_substitution(np.triu(F.A), Y, X, lower=False, unit=False, var="x", rhs="y")
+            r = A @ X - B
+            step("Solution", "x with residual ||A x - b||", x=X.reshape(b.shape),
+                 residual_norm=float(np.sqrt(np.sum(r * r))))
     return X.reshape(b.shape)
 
 

@@ -102,7 +102,7 @@ def _check_diagonal(T: np.ndarray) -> None:
 
 
 def _explain_substitution(T: np.ndarray, b: np.ndarray, x: np.ndarray, lower: bool,
-                          unit: bool) -> None:
+                          unit: bool, var: str = "x", rhs: str = "b") -> None:
     """Record each substitution line with its numbers (small n) or a summary."""
     n = T.shape[0]
     name = "Forward substitution" if lower else "Back substitution"
@@ -120,10 +120,10 @@ def _explain_substitution(T: np.ndarray, b: np.ndarray, x: np.ndarray, lower: bo
             js = list(range(i)) if lower else list(range(i + 1, n))
             s = float(T[i, js] @ x[js, 0]) if js else 0.0
             t_ii = 1.0 if unit else float(T[i, i])
-            terms = " + ".join(f"{sym}_{i}{j} x_{j}" for j in js) or "0"
-            step(f"x_{i}",
-                 f"x_{i} = (b_{i} - ({terms})) / {sym}_{i}{i}",
-                 b_i=float(b[i, 0]), sum=s, pivot=t_ii, x_i=float(x[i, 0]))
+            terms = " + ".join(f"{sym}_{i}{j} {var}_{j}" for j in js) or "0"
+            step(f"{var}_{i}",
+                 f"{var}_{i} = ({rhs}_{i} - ({terms})) / {sym}_{i}{i}",
+                 **{f"{rhs}_i": float(b[i, 0]), "sum": s, "pivot": t_ii, f"{var}_i": float(x[i, 0])})
 
 
 def solve_triangular(A, b, lower=False, trans=False, unit_diagonal=False, check_finite=True):
