@@ -378,7 +378,7 @@ def _rot_cols(M: np.ndarray, c: int, rows: slice, cs: float, sn: float) -> None:
     M[rows, c + 1] = cs * y - sn * x
 
 
-def _hqr(H: np.ndarray, Z: np.ndarray | None, wantt: bool):
+def _hqr(H: np.ndarray, Z: np.ndarray | None, wantt: bool, G: np.ndarray | None = None):
     """Francis double-shift QR on upper Hessenberg H (in place, LAPACK dlahqr).
 
     Returns ``(wr, wi, info)`` with float64 arrays of real and imaginary parts
@@ -396,6 +396,8 @@ def _hqr(H: np.ndarray, Z: np.ndarray | None, wantt: bool):
     wi = np.zeros(n)
     itmax = _ITMAX_FACTOR * max(10, n)
     wantz = Z is not None
+    if wantz and (G is None or not wantt):
+        raise ValueError("_hqr: Schur vectors need wantt and the stacked G = [Z; H]")
     rec = active()
     log = []                            # per-deflation records (only when explaining)
     total_sweeps = 0
@@ -468,7 +470,7 @@ def _hqr(H: np.ndarray, Z: np.ndarray | None, wantt: bool):
             # --- look for two consecutive small subdiagonals; first column of the shift polynomial
             m, v = _start_row(H, l, i, rt1r, rt1i, rt2r, rt2i, ulp)
             # --- double-shift QR sweep: chase the bulge from row m to row i
-            _sweep(H, Z, m, l, i, i1, i2, v, wantz)
+            _sweep(H, G, m, l, i, i1, i2, v)
             sweeps_here += 1
             total_sweeps += 1
         if not converged:
@@ -604,9 +606,16 @@ def _start_row(H, l, i, rt1r, rt1i, rt2r, rt2i, ulp):
     return l, vec(l)
 
 
-def _sweep(H, Z, m, l, i, i1, i2, v0, wantz) -> None:
-    """One implicit double-shift QR sweep: introduce the bulge at row m, chase it to row i."""
+def _sweep(H, G, m, l, i, i1, i2, v0) -> None:
+    """One implicit double-shift QR sweep: introduce the bulge at row m, chase it to row i.
+
+    ``G`` is None (no Schur vectors) or the stacked array ``[Z; H]`` of shape
+    (2n, n) whose bottom half is ``H``: then one slice ``G[:n + r, k:k+3]``
+    applies a reflector from the right to ``Z`` and to rows ``0..r-1`` of ``H``
+    in a single vector operation.
+    """
     dt = H.dtype
+    n = H.shape[0]
     guard = _guard(dt)
     v = np.array(v0, dtype=dt)
     for k in range(m, i):
@@ -629,13 +638,11 @@ def _sweep(H, Z, m, l, i, i1, i2, v0, wantz) -> None:
         tv = t * v
         # left: rows k..k+nr-1, columns k..i2
         B = H[k:k + nr, k:i2 + 1]
-        B -= np.outer(tv, v @ B)
-        # right: columns k..k+nr-1, rows i1..min(k+3, i)
-        B = H[i1:min(k + 3, i) + 1, k:k + nr]
-        B -= np.outer(B @ v, tv)
-        if wantz:
-            B = Z[:, k:k + nr]
-            B -= np.outer(B @ v, tv)
+        B -= tv[:, None] * (v @ B)
+        # right: columns k..k+nr-1, rows i1..min(k+3, i) (and all of Z)
+        r = min(k + 3, i) + 1
+        B = H[i1:r, k:k + nr] if G is None else G[:n + r, k:k + nr]
+        B -= (B @ v)[:, None] * tv
 
 
 # ---------------------------------------------------------------------------
@@ -772,8 +779,15 @@ def _eig_driver(A, want_vectors: bool, name: str):
     e = _scale_into_range(A)
     with section("Hessenberg reduction"):
         tau = _gehrd(A)
-        Z = _form_q(A, tau) if want_vectors else None
-        H = np.triu(A, -1)
+        if want_vectors:
+            # stacked [Z; H] so one slice updates both from the right (see _sweep)
+            G = np.empty((2 * n, n), dtype=dt)
+            G[:n] = _form_q(A, tau)
+            G[n:] = np.triu(A, -1)
+            Z, H = G[:n], G[n:]
+        else:
+            G = Z = None
+            H = np.triu(A, -1)
         if rec:
             if small:
                 step("Upper Hessenberg form", "H = Q^T A Q", H=H)
@@ -781,7 +795,7 @@ def _eig_driver(A, want_vectors: bool, name: str):
                 step("Upper Hessenberg form (summary)", "H = Q^T A Q", n=n,
                      norm_subdiagonal=float(np.sqrt(np.sum(np.diag(H, -1) ** 2))))
     with section("Francis double-shift QR"):
-        wr, wi, info = _hqr(H, Z, wantt=want_vectors)
+        wr, wi, info = _hqr(H, Z, want_vectors, G)
         if rec:
             step("QR iterations", "H <- P^T H P (3x3 reflectors chase the bulge)",
                  sweeps=info["sweeps"], exceptional_shifts=info["exceptional"],
