@@ -246,6 +246,42 @@ def test_not_2d_raises():
         svd(np.ones(3))
 
 
+def test_transpose_and_layout_consistent():
+    A = gallery.random_matrix(37, 23, seed=12)
+    S = svdvals(A)
+    np.testing.assert_allclose(svdvals(A.T), S, rtol=0, atol=C * 37 * EPS * S[0])
+    U, S1, Vh = svd(np.asfortranarray(A))
+    U2, S2, Vh2 = svd(A)
+    np.testing.assert_allclose(S1, S2, rtol=0, atol=C * 37 * EPS * S[0])
+    # non-contiguous view
+    B = gallery.random_matrix(80, 60, seed=13)[::2, ::2]
+    U, S, Vh = svd(B)
+    _check_invariants(B, U, S, Vh, full=True)
+
+
+@pytest.mark.parametrize("shape,r", [((200, 40), 5), ((40, 200), 5), ((120, 100), 60)])
+def test_rank_deficient_tall_wide(shape, r):
+    # the tall ones go through the QR preprocessing
+    A = gallery.rank_deficient(*shape, r, seed=21)
+    U, S, Vh = svd(A)
+    _check_values(A, S)
+    _check_invariants(A, U, S, Vh, full=True)
+    assert np.all(S[r:] <= C * max(shape) * EPS * S[0])
+
+
+def test_float32_wide_and_tall():
+    eps32 = float(np.finfo(np.float32).eps)
+    for shape in [(20, 70), (90, 20)]:
+        A = gallery.random_matrix(*shape, seed=8).astype(np.float32)
+        U, S, Vh = svd(A, full_matrices=False)
+        assert U.dtype == S.dtype == Vh.dtype == np.float32
+        A64 = A.astype(np.float64)
+        _check_invariants(A64, U.astype(np.float64), S.astype(np.float64), Vh.astype(np.float64),
+                          full=False, eps=eps32)
+        Sr = np.linalg.svd(A64, compute_uv=False)
+        assert np.max(np.abs(S - Sr)) <= C * max(shape) * eps32 * Sr[0]
+
+
 def test_input_not_modified():
     A = gallery.random_matrix(6, 4, seed=9)
     A0 = A.copy()
@@ -275,6 +311,12 @@ def test_explain_small_shows_stages():
     np.testing.assert_allclose(res["S"], np.linalg.svd(A, compute_uv=False), rtol=1e-13)
     np.testing.assert_array_equal(res["U"], U)
     tg = work.steps[titles.index("Eigenpairs of the TGK matrix")].values
+    # the TGK matrix interleaves d and e and has eigenvalues +/- sigma
+    np.testing.assert_array_equal(tg["offdiagonal"][0::2], np.diag(B))
+    np.testing.assert_array_equal(tg["offdiagonal"][1::2], np.diag(B, 1))
+    w = np.linalg.eigvalsh(tg["T_GK"])
+    np.testing.assert_allclose(np.sort(np.abs(w))[::-1][::2], np.linalg.svd(A, compute_uv=False),
+                               rtol=1e-13)
     # B V_B = U_B diag(S)
     np.testing.assert_allclose(B @ tg["V_B"], tg["U_B"] * tg["S"], atol=1e-13 * S[0])
     assert "TGK" in str(work)

@@ -384,8 +384,10 @@ def _svd_tall(A: np.ndarray, full_matrices: bool, compute_uv: bool):
         Ub, S, Vb = _bidiagonal_svd(d, e)
         if record:
             if n <= 8:
+                off = _tgk_offdiagonal(d, e)
+                extra = {"T_GK": np.diag(off, 1) + np.diag(off, -1)} if n <= 4 else {}
                 step("Eigenpairs of the TGK matrix", "T_GK y = sigma y,  y = (v_1, u_1, v_2, u_2, ...) / sqrt(2)",
-                     S=S, U_B=Ub, V_B=Vb)
+                     offdiagonal=off, **extra, S=S, U_B=Ub, V_B=Vb)
             else:
                 step("Eigenpairs of the TGK matrix", "T_GK y = sigma y,  y = (v_1, u_1, v_2, u_2, ...) / sqrt(2)",
                      size=f"{2 * n} x {2 * n}", S=S)
