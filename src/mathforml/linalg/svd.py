@@ -426,6 +426,13 @@ def svd(A, full_matrices: bool = True, compute_uv: bool = True):
         singular values, non-negative and descending; ``Vh`` (n, n) or
         (k, n) with orthonormal rows.  Only ``S`` when ``compute_uv`` is False.
 
+    Raises
+    ------
+    ValueError
+        ``A`` is not 2-D or holds NaN or infinity.
+    TypeError
+        ``A`` is complex.
+
     Notes
     -----
     For ``m >= n`` (else ``A^T`` is decomposed and the factors swapped):
@@ -443,7 +450,14 @@ def svd(A, full_matrices: bool = True, compute_uv: bool = True):
       the others (Gram–Schmidt twice, in descending order) and, where a part
       vanished (zero singular values), completed to an orthonormal basis —
       LAPACK's ``dbdsvdx`` approach.
-    * ``U = Q_B U_B``, ``V = P_B V_B`` by compact-WY block reflectors.
+    * ``U = Q_B U_B``, ``V = P_B V_B`` by compact-WY block reflectors; a full
+      ``U`` is ``Q_B [[U_B, 0], [0, I]]``.
+
+    The reduction is blocked like LAPACK's ``dgebrd``/``dlabrd``: a panel of
+    32 columns is reduced with matrix-vector products against the implicitly
+    updated trailing matrix, which is then updated once by
+    ``A22 -= [V X] [Y^T; U]``.  ``A`` is scaled by a power of two when its
+    entries are near underflow or overflow, and ``S`` is scaled back.
 
     Signs: the largest-magnitude entry of each column of ``U`` is positive
     (scikit-learn's ``svd_flip``), and the corresponding row of ``Vh`` follows.
