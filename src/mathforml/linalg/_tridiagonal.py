@@ -324,17 +324,20 @@ def _merge_pre(left, right, beta: float, full: bool):
     z = z[perm] * (1.0 / math.sqrt(znorm2))
     rho = rho * znorm2
     d = d[perm]
-    Q = Q[:, perm]
+    # Q's columns stay in the children's order; sorted column j is Q[:, perm[j]].
+    # ctype: 1 = nonzero only in the top n1 rows, 2 = only in the bottom rows, 3 = both
+    ctype = np.where(perm < n1, 1, 2)
     zabs = np.abs(z)
     tol = 8.0 * eps * max(float(np.max(np.abs(d))), float(np.max(zabs)))
     keep = rho * zabs > tol
     if not keep.any():
-        return ("done", (d, Q))
+        return ("done", (d, Q[:, perm]))
     # deflation by Givens rotations of nearly equal poles (sequential, scalar)
     idx = np.flatnonzero(keep).tolist()
     if len(idx) > 1:
         dl = d.tolist()
         zl = z.tolist()
+        pl = perm.tolist()
         prev = idx[0]
         rotated = False
         for j in idx[1:]:
@@ -347,10 +350,12 @@ def _merge_pre(left, right, beta: float, full: bool):
             if abs(t * c * s) <= tol:
                 zl[j] = tau
                 zl[prev] = 0.0
-                qp = Q[:, prev].copy()
-                qj = Q[:, j]
-                Q[:, prev] = c * qp + s * qj
-                Q[:, j] = c * qj - s * qp
+                cp, cj = pl[prev], pl[j]
+                qp = Q[:, cp].copy()
+                qj = Q[:, cj]
+                Q[:, cp] = c * qp + s * qj
+                Q[:, cj] = c * qj - s * qp
+                ctype[prev] = ctype[j] = ctype[prev] | ctype[j]
                 dp, dj = dl[prev], dl[j]
                 dl[prev] = dp * c * c + dj * s * s
                 dl[j] = dp * s * s + dj * c * c
@@ -362,12 +367,18 @@ def _merge_pre(left, right, beta: float, full: bool):
             z = np.array(zl)
     kept = np.flatnonzero(keep)
     defl = np.flatnonzero(~keep)
-    return ("secular", d[kept], z[kept], rho, d, Q, kept, defl)
+    return ("secular", d[kept], z[kept], rho, d, Q, perm, ctype, n1, kept, defl, full)
 
 
 def _merge_post(out, lam: np.ndarray, Delta: np.ndarray):
-    """Eigenvectors of the merge from the secular roots (Gu--Eisenstat ``zhat``)."""
-    _, dk, zk, rho, d, Q, kept, defl = out
+    """Eigenvectors of the merge from the secular roots (Gu--Eisenstat ``zhat``).
+
+    The product ``Q[:, kept] U`` uses the block structure of ``Q = diag(Q1, Q2)``:
+    columns that live only in the top (bottom) rows multiply only there, which
+    halves the flops when few deflation rotations mixed the two halves (as
+    LAPACK's ``dlaed3``).
+    """
+    _, dk, zk, rho, d, Q, perm, ctype, n1, kept, defl, full = out
     K = dk.shape[0]
     # zhat_i^2 = (d_i - lam_i) prod_{j != i} (d_i - lam_j) / (d_i - d_j) / (-rho)
     if K > 1:
@@ -379,11 +390,21 @@ def _merge_post(out, lam: np.ndarray, Delta: np.ndarray):
     zhat = np.copysign(np.sqrt(np.abs(zhat2)), zk)
     U = zhat[:, None] / Delta.T  # U[k, j] = zhat_k / (d_k - lam_j)
     U /= np.sqrt(np.einsum("ij,ij->j", U, U))
-    Qk = Q[:, kept] @ U
+    cols = perm[kept]
+    if full:
+        n = Q.shape[0]
+        tk = ctype[kept]
+        top = np.flatnonzero(tk & 1)
+        bot = np.flatnonzero(tk & 2)
+        Qk = np.empty((n, K))
+        np.matmul(Q[:n1, cols[top]], U[top], out=Qk[:n1])
+        np.matmul(Q[n1:, cols[bot]], U[bot], out=Qk[n1:])
+    else:
+        Qk = Q[:, cols] @ U
     if defl.shape[0] == 0:
         return lam, Qk  # the roots are already ascending
     w = np.concatenate((lam, d[defl]))
-    V = np.concatenate((Qk, Q[:, defl]), axis=1)
+    V = np.concatenate((Qk, Q[:, perm[defl]]), axis=1)
     order = np.argsort(w, kind="stable")
     return w[order], V[:, order]
 

@@ -87,33 +87,34 @@ def _sytrd(A: np.ndarray, nb: int = _NB):
     while k < n - 1:
         b = min(nb, n - 1 - k)
         m = n - k
-        Vp = np.zeros((m, b), dtype=dt)
-        Wp = np.zeros((m, b), dtype=dt)
+        # panel V (reflectors) and W, interleaved as columns v_0, w_0, v_1, w_1, ... so that
+        # V W^T x + W V^T x = X (P X^T x) with X = VW[:, :2i] and P swapping each pair
+        VW = np.zeros((m, 2 * b), dtype=dt)
         for i in range(b):
             j = k + i
             col = A[j:, j]
             if i:
-                # apply the panel's pending update A <- A - V W^T - W V^T to column j
-                col -= Vp[i:, :i] @ Wp[i, :i] + Wp[i:, :i] @ Vp[i, :i]
+                # pending panel update A <- A - V W^T - W V^T, applied to column j
+                X = VW[i:, :2 * i]
+                col -= X @ VW[i, :2 * i].reshape(i, 2)[:, ::-1].ravel()
             d[j] = col[0]
             v = col[1:]
             tau_j, beta = householder_inplace(v)
             e[j] = beta
             tau[j] = tau_j
-            Vp[i + 1:, i] = v
+            VW[i + 1:, 2 * i] = v
             # w = tau (A v - V W^T v - W V^T v), then w <- w - (tau/2)(w^T v) v
             y = A[j + 1:, j + 1:] @ v
             if i:
-                Vi = Vp[i + 1:, :i]
-                Wi = Wp[i + 1:, :i]
-                y -= Vi @ (Wi.T @ v) + Wi @ (Vi.T @ v)
+                X = VW[i + 1:, :2 * i]
+                y -= X @ (v @ X).reshape(i, 2)[:, ::-1].ravel()
             y *= tau_j
             y += (-0.5 * tau_j * float(y @ v)) * v
-            Wp[i + 1:, i] = y
+            VW[i + 1:, 2 * i + 1] = y
         r = k + b
         if r < n:
-            V2 = Vp[b:]
-            W2 = Wp[b:]
+            V2 = VW[b:, 0::2]
+            W2 = VW[b:, 1::2]
             A22 = A[r:, r:]
             A22 -= V2 @ W2.T
             A22 -= W2 @ V2.T
@@ -123,7 +124,7 @@ def _sytrd(A: np.ndarray, nb: int = _NB):
     return d, e, tau
 
 
-def _back_transform(A: np.ndarray, tau: np.ndarray, Z: np.ndarray, nb: int = _NB) -> None:
+def _back_transform(A: np.ndarray, tau: np.ndarray, Z: np.ndarray, nb: int = 128) -> None:
     """Overwrite ``Z`` with ``Q Z``, ``Q = H_0 ... H_{n-2}``, in compact-WY blocks."""
     n = A.shape[0]
     nref = n - 1
