@@ -56,8 +56,8 @@ QRResult.__doc__ = "Result of :func:`qr`: ``Q`` with orthonormal columns and upp
 MODES = ("reduced", "complete", "r", "raw")
 METHODS = ("householder", "gram-schmidt", "modified-gram-schmidt")
 
-_NB = 64          # columns per block reflector (outer blocking)
-_BASE = 8         # panels this narrow are factorised column by column
+_NB = 128         # columns per block reflector (outer blocking; tuned at n = 1024)
+_BASE = 16        # panels this narrow are factorised column by column
 _EXPLAIN_REFLECTORS = 8   # record every reflector when min(m, n) <= this
 
 
@@ -162,15 +162,40 @@ def _geqrf(A: np.ndarray, record: bool = False, nfactor: int | None = None):
     return tau, blocks
 
 
+def _matmul_f(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """``X @ Y`` returned in Fortran order (so updates of Fortran-ordered blocks stream)."""
+    return (Y.T @ X.T).T
+
+
 def _orgqr(H: np.ndarray, blocks, ncols: int) -> np.ndarray:
-    """Form the first ``ncols`` columns of ``Q = H_1 ... H_k`` by backward accumulation."""
+    """Form the first ``ncols`` columns of ``Q = H_1 ... H_k`` by backward accumulation.
+
+    Before block ``(j, jb)`` is applied, ``Q[j:, j:] = [[I, 0], [0, Q22]]`` with
+    ``Q22 = Q[j+jb:, j+jb:]`` already accumulated.  With ``V = [V1; V2]``
+    (``V1`` the unit-lower top ``jb x jb``) and ``Y = T (V2^T Q22)``,
+    ``(I - V T V^T) Q[j:, j:]`` is, blockwise,
+    ``[[I - V1 T V1^T, -V1 Y], [-V2 T V1^T, Q22 - V2 Y]]``: the zero blocks and
+    the identity are never multiplied (unlike a plain block-reflector apply).
+    """
     m = H.shape[0]
     Q = np.zeros((m, ncols), dtype=H.dtype, order="F")
-    idx = np.arange(min(m, ncols))
+    kq = min(m, ncols)
+    done = max((j + jb for j, jb, _ in blocks), default=0)
+    idx = np.arange(done, kq)
     Q[idx, idx] = 1.0
     for j, jb, T in reversed(blocks):
         V = _unit_lower(H[j:, j:j + jb])
-        _apply_q(Q[j:, j:], V, T)
+        V1, V2 = V[:jb], V[jb:]
+        e = j + jb
+        if e < ncols:
+            Q22 = Q[e:, e:]
+            Y = T @ (V2.T @ Q22)
+            Q[j:e, e:] = -(V1 @ Y)
+            if V2.size:
+                Q22 -= _matmul_f(V2, Y)
+        Z = T @ V1.T
+        Q[j:e, j:e] = np.eye(jb, dtype=H.dtype) - V1 @ Z
+        Q[e:, j:e] = -_matmul_f(V2, Z)
     return Q
 
 
