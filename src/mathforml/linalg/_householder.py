@@ -40,7 +40,8 @@ def vector_norm2(x: np.ndarray) -> float:
     >>> vector_norm2(np.array([3e-200, 4e-200]))
     5e-200
     """
-    s = float(x @ x)
+    with np.errstate(over="ignore", under="ignore"):  # the fallback below handles both
+        s = float(x @ x)
     if s == 0.0 and not x.any():
         return 0.0
     tiny = np.finfo(x.dtype).tiny
@@ -95,7 +96,10 @@ def householder_inplace(x: np.ndarray) -> tuple[float, float]:
     r = math.hypot(alpha, sigma)
     beta = -r if alpha >= 0 else r
     tau = (beta - alpha) / beta
-    x[1:] *= 1.0 / (alpha - beta)
+    # divide rather than multiply by the reciprocal: |x_i| <= sigma <= |alpha - beta|, so the
+    # quotients cannot overflow even when alpha - beta is subnormal (where 1 / (alpha - beta)
+    # would be inf and give NaN); this plays the role of dlarfg's rescaling loop
+    x[1:] /= alpha - beta
     x[0] = 1.0
     return tau, beta
 
