@@ -231,37 +231,48 @@ def _bidiagonal_svdvals(d: np.ndarray, e: np.ndarray) -> np.ndarray:
     return S * scale
 
 
-def _orthonormalise_tail(X: np.ndarray, k0: int) -> None:
+def _orthonormalise_tail(X: np.ndarray, k0: int, nb: int = 32) -> None:
     """Make the columns ``k0:`` of ``X`` (``n x k``) orthonormal and orthogonal to ``X[:, :k0]``.
 
     ``X[:, :k0]`` must already be orthonormal.  Classical Gram–Schmidt twice
-    ("twice is enough") in descending order of the singular values; a column
-    that loses most of its length is replaced by the coordinate vector least
-    represented by the columns before it, then projected again.
+    ("twice is enough"), in descending order of the singular values and in
+    blocks of ``nb`` columns: each block is projected against all columns
+    before it with two matrix products, then its columns one by one against
+    each other.  A column that keeps less than half of its length is replaced
+    by the coordinate vector least represented by the columns before it (the
+    smallest row norm, tracked incrementally), projected again.
     """
     n, k = X.shape
     if k0 >= k:
         return
-    H = X[:, :k0]
-    Y = X[:, k0:]
-    if k0:
-        for _ in range(2):
-            Y -= H @ (H.T @ Y)
-    for j in range(k0, k):
-        x = X[:, j].copy()
-        Q = X[:, k0:j]
-        for _ in range(2):
-            x -= Q @ (Q.T @ x)
-        nrm = math.sqrt(float(x @ x))
-        if nrm < 0.5:
-            P = X[:, :j]
-            rows = np.einsum("ij,ij->i", P, P)
-            x = np.zeros(n, dtype=X.dtype)
-            x[int(np.argmin(rows))] = 1.0
+    rows = np.einsum("ij,ij->i", X[:, :k0], X[:, :k0])  # squared row norms of the finished columns
+    for b0 in range(k0, k, nb):
+        b1 = min(b0 + nb, k)
+        P = X[:, :b0]
+        Y = X[:, b0:b1].copy()
+        if b0:
             for _ in range(2):
-                x -= P @ (P.T @ x)
+                Y -= P @ (P.T @ Y)
+        for j in range(b1 - b0):
+            x = Y[:, j].copy()
+            if j:
+                Qb = Y[:, :j]
+                for _ in range(2):
+                    x -= Qb @ (Qb.T @ x)
             nrm = math.sqrt(float(x @ x))
-        X[:, j] = x / nrm
+            if nrm < 0.5:
+                x = np.zeros(n, dtype=X.dtype)
+                x[int(np.argmin(rows))] = 1.0
+                for _ in range(2):
+                    if b0:
+                        x -= P @ (P.T @ x)
+                    if j:
+                        x -= Y[:, :j] @ (Y[:, :j].T @ x)
+                nrm = math.sqrt(float(x @ x))
+            x /= nrm
+            Y[:, j] = x
+            rows += x * x
+        X[:, b0:b1] = Y
 
 
 def _bidiagonal_svd(d: np.ndarray, e: np.ndarray):
