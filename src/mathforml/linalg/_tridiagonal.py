@@ -12,25 +12,29 @@ Algorithm (LAPACK ``dstedc`` / ``dlaed0``-``dlaed4``)
    each block by its largest entry.
 2. Tear a block in the middle: ``T = diag(T1, T2) + rho v v^T`` with
    ``rho = |e_m|``, ``v = e_m + sign(e_m) e_{m+1}`` and ``rho`` subtracted from
-   the two diagonal entries next to the tear.  Solve ``T1 = Q1 D1 Q1^T`` and
-   ``T2 = Q2 D2 Q2^T`` recursively; small blocks go to a batched Jacobi
-   solver.  Then ``T = Q (D + rho z z^T) Q^T`` with ``Q = diag(Q1, Q2)`` and
-   ``z = Q^T v`` (last row of ``Q1``, first row of ``Q2``).
+   the two diagonal entries next to the tear, recursively down to leaves of at
+   most ``_LEAF`` (8) rows.  All leaves of all blocks are solved at once by a
+   batched parallel-order Jacobi method.  The merges then run level by level
+   (bottom up); every merge of a level is set up, solved and finished
+   together: with ``T1 = Q1 D1 Q1^T`` and ``T2 = Q2 D2 Q2^T`` known,
+   ``T = Q (D + rho z z^T) Q^T`` with ``Q = diag(Q1, Q2)`` and ``z = Q^T v``
+   (last row of ``Q1``, first row of ``Q2``).
 3. Deflation: entries with ``rho |z_i| <= tol`` and pairs of poles closer than
    ``|t c s| <= tol`` (after a Givens rotation that zeroes one of the ``z``)
    are eigenpairs already; ``tol = 8 eps max(|d|, |z|)``.
 4. The remaining eigenvalues are the roots of the secular equation
    ``f(lambda) = 1/rho + sum_k z_k^2 / (d_k - lambda) = 0``, one in each gap
    ``(d_i, d_{i+1})`` and the last in ``(d_K, d_K + rho ||z||^2)``.  All roots
-   are found at once: each root is stored as an offset ``tau`` from its nearer
-   pole ``d_o`` so that ``d_k - lambda = (d_k - d_o) - tau`` is accurate, and
-   is iterated with the "middle way" rational step of Li / LAPACK ``dlaed4``,
-   safeguarded by a bracket and bisection.
+   of all merges of a level are found at once (one row per root): each root
+   is stored as an offset ``tau`` from its nearer pole ``d_o`` so that
+   ``d_k - lambda = (d_k - d_o) - tau`` is accurate, started from dlaed4's
+   two-pole quadratic guess and iterated with the "middle way" rational step
+   of Li / LAPACK ``dlaed4``, safeguarded by a bracket and bisection.
 5. Gu--Eisenstat: ``z`` is recomputed from the computed roots by the Löwner
    formula ``zhat_i^2 = prod_j (lambda_j - d_i) / (rho prod_{j != i} (d_j - d_i))``
    so that the eigenvectors ``u_j = (zhat_k / (d_k - lambda_j))_k / norm`` are
    orthogonal to working precision; the eigenvectors of ``T`` are one matrix
-   product ``Q U``.
+   product ``Q U`` (split by the block structure of ``Q``, as ``dlaed3``).
 
 With ``eigvals_only=True`` only the first and last rows of every ``Q`` are
 carried (they are all the merges need), so the cost is ``O(n^2)``.
@@ -409,6 +413,58 @@ def _merge_post(out, lam: np.ndarray, Delta: np.ndarray):
     return w[order], V[:, order]
 
 
+_TAIL = 4  # roots left when the vectorised secular iteration hands over to the scalar one
+
+
+def _secular_scalar(DDq, z2, rhoinv, i0, zi2, zj2, last, orgati, tau, lo, hi):
+    """One root of the secular equation by the iteration of :func:`_secular_batch`."""
+    eps = np.finfo(np.float64).eps
+    for _ in range(100):
+        Dl = DDq - tau
+        Dinv = 1.0 / Dl
+        w = rhoinv + float(Dinv @ z2)
+        sabs = float(np.abs(Dinv) @ z2)
+        dw = float((Dinv * Dinv) @ z2)
+        err = 8.0 * sabs + 2.0 * rhoinv + 3.0 * abs(tau) * dw
+        if abs(w) <= eps * err:
+            break
+        if w < 0.0:
+            lo = tau
+        elif w > 0.0:
+            hi = tau
+        if hi - lo <= 4.0 * eps * max(abs(lo), abs(hi)):
+            break
+        del_i = float(Dl[i0])
+        del_j = float(Dl[i0 + 1])
+        ti2 = zi2 / (del_i * del_i)
+        tj2 = zj2 / (del_j * del_j)
+        if last:
+            C = abs(w - del_i * (dw - tj2) - del_j * tj2)
+        elif orgati:
+            C = w - del_j * dw - (del_i - del_j) * ti2
+        else:
+            C = w - del_i * dw - (del_j - del_i) * tj2
+        A = (del_i + del_j) * w - del_i * del_j * dw
+        B = del_i * del_j * w
+        disc = math.sqrt(abs(A * A - 4.0 * B * C))
+        try:
+            if C == 0.0:
+                eta = B / A
+            elif last:
+                eta = (A + disc) / (2.0 * C) if A >= 0.0 else 2.0 * B / (A - disc)
+            else:
+                eta = (A - disc) / (2.0 * C) if A <= 0.0 else 2.0 * B / (A + disc)
+        except ZeroDivisionError:
+            eta = math.nan
+        if w * eta >= 0.0 or not math.isfinite(eta):
+            eta = -w / dw
+        tnew = tau + eta
+        if not (lo < tnew < hi) or not math.isfinite(tnew):
+            tnew = 0.5 * (lo + hi)
+        tau = tnew
+    return tau, lo, hi
+
+
 def _secular_batch(items: list) -> list:
     """All roots of several secular equations at once.
 
@@ -551,8 +607,15 @@ def _secular_batch(items: list) -> list:
         tnew = np.where(bad, 0.5 * (lo_a + hi_a), tnew)
         tau[act] = np.where(conv, tau_a, tnew)
         act = act[~conv]
-        if act.shape[0] == 0:
+        if act.shape[0] <= _TAIL:
             break
+    # the few slow roots left: the same iteration in scalar arithmetic (cheaper per step)
+    for q in act.tolist():
+        z2row = z2v if single else Z2R[q]
+        tau[q], lo[q], hi[q] = _secular_scalar(DD[q], z2row, float(rhoinv[q]), int(ilo[q]),
+                                               float(zi2[q]), float(zj2[q]), bool(last[q]),
+                                               bool(orgati[q]), float(tau[q]), float(lo[q]),
+                                               float(hi[q]))
     lam_all = d_org + tau
     Delta_all = DD - tau[:, None]
     for m, i in enumerate(batch):
