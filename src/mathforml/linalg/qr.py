@@ -46,7 +46,7 @@ from mathforml._validation import as_matrix, check_option
 from mathforml.exceptions import LinAlgError
 from mathforml.explain import active, section, step
 from mathforml.linalg._householder import (apply_block_left, apply_block_right,
-                                           householder_inplace, larft)
+                                           householder_inplace)
 
 __all__ = ["qr", "QRResult"]
 
@@ -89,31 +89,40 @@ def _apply_q(C: np.ndarray, V: np.ndarray, T: np.ndarray) -> None:
         apply_block_left(C, V, T, trans=False)
 
 
-def _panel_unblocked(P: np.ndarray, tau: np.ndarray) -> None:
-    """Column-by-column Householder QR of a narrow panel (LAPACK ``dgeqr2``), in place."""
+def _panel_unblocked(P: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column-by-column Householder QR of a narrow panel, in place; returns its (V, T).
+
+    Left-looking (the level-2 counterpart of LAPACK ``dgeqr2``): before column
+    ``i`` is reduced, the reflectors found so far are applied to it alone as
+    the compact-WY block ``I - V T^T V^T`` (two matrix-vector products), and
+    ``T`` grows by ``larft``'s recurrence ``T[:i, i] = -tau_i T[:i, :i] (V^T v_i)``.
+    Per column this is three matrix-vector products and no rank-1 update.
+    """
     m, w = P.shape
-    work = np.empty(m * w, dtype=P.dtype)     # reused for every rank-1 update (no allocations)
+    V = np.zeros((m, w), dtype=P.dtype, order="F")
+    T = np.zeros((w, w), dtype=P.dtype)
     for i in range(w):
+        if i:
+            Vi = V[:, :i]
+            y = P[:, i]
+            z = T[:i, :i].T @ (y @ Vi)                  # z = T^T V^T y
+            y -= Vi @ z                                 # y <- (I - V T^T V^T) y
         x = P[i:, i]
         tau_i, beta = householder_inplace(x)          # x <- v with v[0] = 1
         tau[i] = tau_i
-        if i + 1 < w and tau_i != 0.0:
-            C = P[i:, i + 1:]
-            s = x @ C                                   # s = v^T C
-            s *= tau_i
-            W = work[:C.size].reshape(C.shape, order="F")
-            np.multiply(x[:, None], s, out=W)
-            C -= W                                      # C <- (I - tau v v^T) C
+        V[i:, i] = x
+        T[i, i] = tau_i
+        if i and tau_i != 0.0:
+            T[:i, i] = (-tau_i) * (T[:i, :i] @ (x @ V[i:, :i]))
         x[0] = beta
+    return V, T
 
 
 def _panel_recursive(P: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Recursive QR of the panel ``P`` (m x w, m >= w) in place; returns its (V, T)."""
     w = P.shape[1]
     if w <= _BASE:
-        _panel_unblocked(P, tau)
-        V = _unit_lower(P)
-        return V, larft(V, tau)
+        return _panel_unblocked(P, tau)
     w1 = w // 2
     V1, T1 = _panel_recursive(P[:, :w1], tau[:w1])
     _apply_qt(P[:, w1:], V1, T1)
