@@ -252,42 +252,42 @@ def _jacobi_batch(d: np.ndarray, e: np.ndarray, leaves: list, full: bool) -> dic
     P, R = _round_robin(bb)
     offmask = ~np.eye(bb, dtype=bool)
     act = np.flatnonzero(np.max(np.abs(A[:, offmask]), axis=1) > tol) if bb > 1 else np.arange(0)
-    for _sweep in range(60):
-        if act.shape[0] == 0:
-            break
-        Aa = A[act]
-        Va = V[act]
-        for p, q in zip(P, R):
-            app = Aa[:, p, p]
-            aqq = Aa[:, q, q]
-            apq = 0.5 * (Aa[:, p, q] + Aa[:, q, p])
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    # A and V stacked as M = [A; V] (nb, 2 bb, bb): a column rotation updates both at once
+    M = np.concatenate((A, V), axis=1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for _sweep in range(60):
+            if act.shape[0] == 0:
+                break
+            Ma = M[act]
+            diag = np.diagonal(Ma[:, :bb], axis1=1, axis2=2)
+            for p, q in zip(P, R):
+                app = diag[:, p]
+                aqq = diag[:, q]
+                apq = Ma[:, p, q]
+                # t = tan(angle) zeroing a_pq: the smaller root of t^2 + 2 theta t - 1 = 0
                 theta = (aqq - app) / (2.0 * apq)
-                t = np.where(theta >= 0, 1.0, -1.0) / (np.abs(theta) + np.sqrt(1.0 + theta * theta))
-            t = np.where((apq == 0.0) | ~np.isfinite(t), 0.0, t)
-            c = 1.0 / np.sqrt(1.0 + t * t)
-            s = t * c
-            c = c[:, :, None]
-            s = s[:, :, None]
-            # A <- J^T A J with J = I + (c - 1)(e_p e_p^T + e_q e_q^T) + s (e_p e_q^T - e_q e_p^T)
-            Ap = Aa[:, p, :]
-            Aq = Aa[:, q, :]
-            Aa[:, p, :] = c * Ap - s * Aq
-            Aa[:, q, :] = s * Ap + c * Aq
-            Ap = Aa[:, :, p]
-            Aq = Aa[:, :, q]
-            ct = c.transpose(0, 2, 1)
-            st = s.transpose(0, 2, 1)
-            Aa[:, :, p] = Ap * ct - Aq * st
-            Aa[:, :, q] = Ap * st + Aq * ct
-            Vp = Va[:, :, p]
-            Vq = Va[:, :, q]
-            Va[:, :, p] = Vp * ct - Vq * st
-            Va[:, :, q] = Vp * st + Vq * ct
-        A[act] = Aa
-        V[act] = Va
-        off = np.max(np.abs(Aa[:, offmask]), axis=1)
-        act = act[off > tol[act]]
+                t = np.copysign(1.0 / (np.abs(theta) + np.sqrt(1.0 + theta * theta)), theta)
+                np.nan_to_num(t, copy=False)  # a_pq = 0 (theta = nan or inf): no rotation
+                c = 1.0 / np.sqrt(1.0 + t * t)
+                s = t * c
+                # A <- J^T A J, V <- V J with J = rotation by (c, s) in the planes (p, q)
+                c3 = c[:, :, None]
+                s3 = s[:, :, None]
+                Mp = Ma[:, p, :]
+                Mq = Ma[:, q, :]
+                Ma[:, p, :bb] = c3 * Mp - s3 * Mq
+                Ma[:, q, :bb] = s3 * Mp + c3 * Mq
+                c3 = c[:, None, :]
+                s3 = s[:, None, :]
+                Mp = Ma[:, :, p]
+                Mq = Ma[:, :, q]
+                Ma[:, :, p] = Mp * c3 - Mq * s3
+                Ma[:, :, q] = Mp * s3 + Mq * c3
+            M[act] = Ma
+            off = np.max(np.abs(Ma[:, :bb][:, offmask]), axis=1)
+            act = act[off > tol[act]]
+    A = M[:, :bb]
+    V = M[:, bb:]
     res = {}
     w_all = np.diagonal(A, axis1=1, axis2=2)
     for k, (node, a, b) in enumerate(leaves):
