@@ -20,14 +20,21 @@ is contiguous.  Columns are processed in blocks of ``_NB``:
    half, apply its block reflector to the right half with three matrix
    products, factor the right half, then merge the two ``T`` factors.  Panels
    of at most ``_BASE`` columns are factorised column by column with
-   :func:`householder_inplace` (LAPACK's ``dlarfg``) and rank-1 updates.
+   :func:`householder_inplace` (LAPACK's ``dlarfg``), left-looking: each column
+   first receives the panel's earlier reflectors as one compact-WY block (two
+   matrix-vector products) and ``T`` grows by ``larft``'s recurrence, so the
+   narrow panel needs no rank-1 updates.
 2. *Trailing update*: the block ``H_j ... H_{j+nb-1} = I - V T V^T`` (compact
    WY) is applied as ``A[j:, j+nb:] <- (I - V T^T V^T) A[j:, j+nb:]``, three
    BLAS-3 products, so almost all flops land in matrix multiplication.
 
 ``Q`` is formed (as LAPACK's ``dorgqr``) by backward accumulation: start from
 the first columns of the identity and apply the blocks last to first, each to
-the trailing part of ``Q`` only.
+the trailing part of ``Q`` only, never multiplying the identity and zero
+blocks that part still holds (see ``_orgqr``).
+
+Block sizes (``_NB = 128``, ``_BASE = 16``) were chosen by timing at
+n = 256, 1024 and 20000 x 200 with one BLAS thread.
 
 References
 ----------
