@@ -87,30 +87,31 @@ def _sytrd(A: np.ndarray, nb: int = _NB):
     while k < n - 1:
         b = min(nb, n - 1 - k)
         m = n - k
-        # panel V (reflectors) and W, interleaved as columns v_0, w_0, v_1, w_1, ... so that
-        # V W^T x + W V^T x = X (P X^T x) with X = VW[:, :2i] and P swapping each pair
+        # panel V (reflectors) and W, interleaved as columns v_0, w_0, v_1, w_1, ... (VW) and
+        # w_0, v_0, w_1, v_1, ... (WV), so that V W^T x + W V^T x = VW (WV^T x) = WV (VW^T x)
         VW = np.zeros((m, 2 * b), dtype=dt)
+        WV = np.zeros((m, 2 * b), dtype=dt)
         for i in range(b):
             j = k + i
             col = A[j:, j]
             if i:
                 # pending panel update A <- A - V W^T - W V^T, applied to column j
-                X = VW[i:, :2 * i]
-                col -= X @ VW[i, :2 * i].reshape(i, 2)[:, ::-1].ravel()
+                col -= VW[i:, :2 * i] @ WV[i, :2 * i]
             d[j] = col[0]
             v = col[1:]
             tau_j, beta = householder_inplace(v)
             e[j] = beta
             tau[j] = tau_j
             VW[i + 1:, 2 * i] = v
+            WV[i + 1:, 2 * i + 1] = v
             # w = tau (A v - V W^T v - W V^T v), then w <- w - (tau/2)(w^T v) v
             y = A[j + 1:, j + 1:] @ v
             if i:
-                X = VW[i + 1:, :2 * i]
-                y -= X @ (v @ X).reshape(i, 2)[:, ::-1].ravel()
+                y -= VW[i + 1:, :2 * i] @ (v @ WV[i + 1:, :2 * i])
             y *= tau_j
             y += (-0.5 * tau_j * float(y @ v)) * v
             VW[i + 1:, 2 * i + 1] = y
+            WV[i + 1:, 2 * i] = y
         r = k + b
         if r < n:
             V2 = VW[b:, 0::2]
