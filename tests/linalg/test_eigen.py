@@ -101,6 +101,18 @@ def test_uplo_reads_only_one_triangle():
                                rtol=0, atol=C * 20 * EPS * np.linalg.norm(A, 2))
 
 
+@pytest.mark.parametrize("scale", [1e-300, 1e-160, 1e160, 1e300])
+def test_extreme_scaling(scale):
+    A = gallery.random_symmetric(40, seed=12)
+    w, V = eigh(A * scale)
+    w0 = np.linalg.eigvalsh(A)
+    bound = C * 40 * EPS * np.linalg.norm(A, 2)
+    assert np.all(np.isfinite(w)) and np.all(np.isfinite(V))
+    assert np.max(np.abs(w / scale - w0)) <= bound
+    assert np.linalg.norm((A @ V - V * (w / scale))) <= bound
+    assert np.max(np.abs(eigvalsh(A * scale) / scale - w0)) <= bound
+
+
 def test_larger_matrix():
     _check_eigh(gallery.random_symmetric(400, seed=1))
 

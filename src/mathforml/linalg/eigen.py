@@ -157,6 +157,18 @@ def _eigh_impl(A, UPLO, compute_v):
     if n == 0:
         return np.zeros(0, dtype=dt), np.zeros((0, 0), dtype=dt)
     S = _symmetric_from_triangle(A, UPLO)
+    # scale into [sqrt(tiny/eps), sqrt(huge*eps)] so that no stage over/underflows (dsyevd)
+    finfo = np.finfo(dt)
+    rmin = math.sqrt(float(finfo.tiny) / float(finfo.eps))
+    rmax = math.sqrt(float(finfo.max) * float(finfo.eps))
+    anrm = float(np.max(np.abs(S)))
+    sigma = 1.0
+    if 0.0 < anrm < rmin:
+        sigma = rmin / anrm
+    elif anrm > rmax:
+        sigma = rmax / anrm
+    if sigma != 1.0:
+        S *= dt.type(sigma)
     explain = active()
     with section("Symmetric eigen-decomposition (tridiagonalise, divide and conquer, "
                  "back-transform)"):
@@ -175,6 +187,8 @@ def _eigh_impl(A, UPLO, compute_v):
                      d=f"diagonal of T, length {n}", e=f"off-diagonal of T, length {n - 1}")
         if not compute_v:
             w = tridiagonal_eigh(d, e, eigvals_only=True).astype(dt, copy=False)
+            if sigma != 1.0:
+                w = w / dt.type(sigma)
             if explain:
                 step("Stage 2: eigenvalues of T by divide and conquer",
                      "1/rho + sum_k z_k^2 / (d_k - lambda) = 0 at every merge",
@@ -183,6 +197,8 @@ def _eigh_impl(A, UPLO, compute_v):
             return w, None
         w, Z = tridiagonal_eigh(d, e)
         w = w.astype(dt, copy=False)
+        if sigma != 1.0:
+            w = w / dt.type(sigma)
         Z = np.array(Z, dtype=dt, order="C")
         if explain:
             step("Stage 2: eigenpairs of T by divide and conquer",
@@ -225,7 +241,9 @@ def eigh(A, UPLO: str = "L") -> EighResult:
     Notes
     -----
     Three stages (see the module docstring): ``A = Q T Q^T`` by blocked
-    Householder reflectors ``H_j = I - tau_j v_j v_j^T``; ``T = Z diag(w) Z^T``
+    Householder reflectors ``H_j = I - tau_j v_j v_j^T`` (after scaling ``A``
+    into a safe range when its largest entry is near overflow or underflow,
+    as ``dsyevd``); ``T = Z diag(w) Z^T``
     by divide and conquer on the secular equation
     ``1/rho + sum_k z_k^2/(d_k - lambda) = 0``; ``V = Q Z`` applied as
     compact-WY blocks.  Every stage is backward stable, so
