@@ -18,6 +18,9 @@ def test_reflector_maps_to_multiple_of_e1_at_any_scale(scale):
     v, tau, beta = householder(x)
     assert np.all(np.isfinite(v)) and np.isfinite(tau) and np.isfinite(beta)
     y = reflect(v, tau, x)
+    # the reflector is orthogonal to working precision at any scale (dlarfg's rescaling)
+    H = np.eye(4) - tau * np.outer(v, v)
+    assert np.abs(H @ H.T - np.eye(4)).max() <= 10 * np.finfo(float).eps
     assert abs(beta) == pytest.approx(np.sqrt(np.sum((x / scale) ** 2)) * scale, rel=1e-14)
     assert y[0] == pytest.approx(beta, rel=1e-14)
     # relative to |beta|, with a floor of a few subnormal ulps for subnormal input
@@ -55,15 +58,15 @@ def test_block_reflector_matches_product_of_reflectors():
     T = larft(V, taus)
     np.testing.assert_allclose(np.eye(m) - V @ T @ V.T, H, atol=1e-14)
     C = rng.standard_normal((m, 5))
-    for trans, Href in ((False, H), (True, H.T)):
-        D = C.copy()
-        apply_block_left(D, V, T, trans=trans)
-        np.testing.assert_allclose(D, Href @ C, atol=1e-13)
     E = rng.standard_normal((5, m))
-    for trans, Href in ((False, H), (True, H.T)):
-        D = E.copy()
-        apply_block_right(D, V, T, trans=trans)
-        np.testing.assert_allclose(D, E @ Href, atol=1e-13)
+    for order in ("C", "F"):  # column-major input takes the transposed path
+        for trans, Href in ((False, H), (True, H.T)):
+            D = np.array(C, order=order)
+            apply_block_left(D, V, T, trans=trans)
+            np.testing.assert_allclose(D, Href @ C, atol=1e-13)
+            D = np.array(E, order=order)
+            apply_block_right(D, V, T, trans=trans)
+            np.testing.assert_allclose(D, E @ Href, atol=1e-13)
 
 
 @pytest.mark.parametrize("x, want", [(np.array([3e200, 4e200]), 5e200),  # sqrt(x.x) overflows

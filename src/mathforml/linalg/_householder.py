@@ -29,6 +29,9 @@ __all__ = ["householder", "householder_inplace", "larft", "apply_block_left",
            "apply_block_right", "vector_norm2"]
 
 
+_SAFMIN: dict = {}  # dtype char -> LAPACK's safe minimum tiny / eps, cached
+
+
 def vector_norm2(x: np.ndarray) -> float:
     """Euclidean norm of a 1-D array without overflow or harmful underflow.
 
@@ -44,8 +47,10 @@ def vector_norm2(x: np.ndarray) -> float:
         s = float(x @ x)
     if s == 0.0 and not x.any():
         return 0.0
-    tiny = np.finfo(x.dtype).tiny
-    if math.isfinite(s) and s > tiny / np.finfo(x.dtype).eps:
+    safmin = _SAFMIN.get(x.dtype.char)
+    if safmin is None:
+        safmin = _SAFMIN.setdefault(x.dtype.char, float(np.finfo(x.dtype).tiny / np.finfo(x.dtype).eps))
+    if math.isfinite(s) and s > safmin:
         return math.sqrt(s)
     scale = float(np.max(np.abs(x)))
     if scale == 0.0:
@@ -95,12 +100,29 @@ def householder_inplace(x: np.ndarray) -> tuple[float, float]:
         return 0.0, alpha
     r = math.hypot(alpha, sigma)
     beta = -r if alpha >= 0 else r
+    knt = 0
+    safmin = _SAFMIN.get(x.dtype.char)
+    if safmin is None:
+        safmin = _SAFMIN.setdefault(x.dtype.char, float(np.finfo(x.dtype).tiny / np.finfo(x.dtype).eps))
+    if abs(beta) < safmin:
+        # dlarfg's rescaling: near underflow the entries have lost relative precision, so
+        # scale by an exact power of two (1 / safmin) until beta is safely normal, then undo
+        rsafmn = 1.0 / safmin
+        while abs(beta) < safmin and knt < 20:
+            x[1:] *= rsafmn
+            alpha *= rsafmn
+            beta *= rsafmn
+            knt += 1
+        sigma = vector_norm2(x[1:])
+        r = math.hypot(alpha, sigma)
+        beta = -r if alpha >= 0 else r
     tau = (beta - alpha) / beta
-    # divide rather than multiply by the reciprocal: |x_i| <= sigma <= |alpha - beta|, so the
-    # quotients cannot overflow even when alpha - beta is subnormal (where 1 / (alpha - beta)
-    # would be inf and give NaN); this plays the role of dlarfg's rescaling loop
+    # divide rather than multiply by the reciprocal, so nothing overflows when alpha - beta
+    # is tiny: |x_i| <= sigma <= |alpha - beta|
     x[1:] /= alpha - beta
     x[0] = 1.0
+    for _ in range(knt):
+        beta *= safmin
     return tau, beta
 
 
@@ -147,6 +169,10 @@ def apply_block_left(C: np.ndarray, V: np.ndarray, T: np.ndarray, trans: bool = 
     """
     if C.size == 0 or V.shape[1] == 0:
         return
+    if C.flags.f_contiguous and not C.flags.c_contiguous:
+        # (H C)^T = C^T H^T: work on the C-ordered transpose so the update streams rows
+        apply_block_right(C.T, V, T, trans=not trans)
+        return
     W = V.T @ C
     W = (T.T if trans else T) @ W
     C -= V @ W
@@ -155,6 +181,9 @@ def apply_block_left(C: np.ndarray, V: np.ndarray, T: np.ndarray, trans: bool = 
 def apply_block_right(C: np.ndarray, V: np.ndarray, T: np.ndarray, trans: bool = False) -> None:
     r"""Overwrite ``C`` with ``C (I - V T V^T)`` or, if ``trans``, ``C (I - V T^T V^T)``."""
     if C.size == 0 or V.shape[1] == 0:
+        return
+    if C.flags.f_contiguous and not C.flags.c_contiguous:
+        apply_block_left(C.T, V, T, trans=not trans)
         return
     W = C @ V
     W = W @ (T.T if trans else T)
