@@ -197,6 +197,10 @@ def cho_factor(A, lower=False, overwrite_a=False, check_finite=True):
     -----
     Same algorithm as :func:`cholesky`.
 
+    References
+    ----------
+    G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed., section 4.2.
+
     Examples
     --------
     >>> c, low = cho_factor([[4.0, 2.0], [2.0, 5.0]])
@@ -239,6 +243,10 @@ def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
     -----
     ``A = L L^T``: forward substitution ``L y = b``, then back substitution
     ``L^T x = y`` (``2 n^2`` flops per right-hand side).
+
+    References
+    ----------
+    G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed., section 4.2.
 
     Examples
     --------

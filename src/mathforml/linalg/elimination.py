@@ -648,6 +648,10 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     triangular solves (``2 n^2`` flops per right-hand side).  For
     ``A^T x = b``: ``x = P L^{-T} U^{-T} b``.
 
+    References
+    ----------
+    E. Anderson et al., *LAPACK Users' Guide*, 3rd ed., SIAM (1999), routine dgetrs.
+
     Examples
     --------
     >>> f = lu_factor([[2.0, 1.0], [1.0, 3.0]])
@@ -795,6 +799,11 @@ def inv(A):
     and more accurate), and to reuse a factorisation keep :func:`lu_factor`'s
     output and call :func:`lu_solve`.
 
+    References
+    ----------
+    N. J. Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., ch. 14
+    (matrix inversion, and why solving is preferable).
+
     Examples
     --------
     >>> inv([[2.0, 0.0], [0.0, 4.0]])
@@ -844,6 +853,10 @@ def det(A):
     interchanges of the partial-pivoting LU.  May overflow for large ``n``;
     :func:`slogdet` does not.
 
+    References
+    ----------
+    G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed., section 3.2.
+
     Examples
     --------
     >>> round(float(det([[1.0, 2.0], [3.0, 4.0]])), 12)     # 1*4 - 2*3
@@ -877,6 +890,10 @@ def slogdet(A):
     -----
     ``sign = (-1)^s prod sign(u_ii)``, ``logabsdet = sum_i log|u_ii|``: summing
     logs avoids the overflow and underflow of the product.
+
+    References
+    ----------
+    G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed., section 3.2.
 
     Examples
     --------
@@ -937,6 +954,11 @@ def cond(A, p=None):
     is formed by :func:`inv` and the norms are computed directly
     (``||X||_1 = max_j sum_i |x_ij|``, ``||X||_inf = max_i sum_j |x_ij|``,
     Frobenius with scaling against overflow, nuclear = sum of singular values).
+
+    References
+    ----------
+    N. J. Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., ch. 15
+    (condition number estimation).
 
     Examples
     --------

@@ -562,6 +562,11 @@ def svdvals(A) -> np.ndarray:
     ``B = Q_B^T A P_B``, then the eigenvalues ``+/- sigma_i`` of the
     Golub–Kahan tridiagonal ``tridiag(0; d_1, e_1, ..., d_n)``.
 
+    References
+    ----------
+    O. Marques and P. B. Vasconcelos, "Computing the bidiagonal SVD through an
+    associated tridiagonal eigenproblem", VECPAR 2016 (LAPACK ``dbdsvdx``).
+
     Examples
     --------
     >>> svdvals([[0.0, 2.0], [1.0, 0.0]]).round(12)
