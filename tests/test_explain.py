@@ -158,3 +158,16 @@ def test_format_number(x, want):
 def test_bad_options():
     with pytest.raises(ValueError, match="every"):
         Work(every=0)
+
+
+def test_silenced_pauses_and_restores_the_recorder():
+    from mathforml.explain import silenced
+
+    with explain() as work:
+        with silenced():
+            assert not active()
+            step("hidden")
+        assert active()
+        step("shown")
+    assert [s.title for s in work.steps] == ["shown"]
+    assert silenced() is section("x")  # the shared no-op when nobody listens

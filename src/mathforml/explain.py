@@ -52,6 +52,7 @@ __all__ = [
     "explain",
     "step",
     "section",
+    "silenced",
     "active",
     "Work",
     "Step",
@@ -148,6 +149,37 @@ def section(title: str):
     if work is None:
         return _NULL_SECTION
     return _Section(work, title)
+
+
+class _Silenced:
+    __slots__ = ("token",)
+
+    def __enter__(self):
+        self.token = _ACTIVE.set(None)
+        return self
+
+    def __exit__(self, *exc):
+        _ACTIVE.reset(self.token)
+        return False
+
+
+def silenced():
+    """Pause the active recorder inside the block (a shared no-op when none is active).
+
+    For an algorithm that calls another explained function inside its own loop
+    and records the loop itself: the inner function's steps would otherwise
+    escape the iteration bounding.
+
+    >>> with explain() as work:
+    ...     step("outer")
+    ...     with silenced():
+    ...         step("inner")
+    >>> [s.title for s in work.steps]
+    ['outer']
+    """
+    if _ACTIVE.get() is None:
+        return _NULL_SECTION
+    return _Silenced()
 
 
 # ---------------------------------------------------------------------------

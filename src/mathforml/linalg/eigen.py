@@ -33,7 +33,7 @@ import numpy as np
 
 from .._validation import as_rng, as_square_matrix, check_int, check_option, check_real
 from ..exceptions import ConvergenceWarning, LinAlgError
-from ..explain import active, section, step
+from ..explain import active, section, step, silenced
 from ._householder import apply_block_left, householder_inplace, larft
 from ._tridiagonal import tridiagonal_eigh
 
@@ -497,7 +497,8 @@ def inverse_iteration(A, shift: float = 0.0, x0=None, tol: float = 1e-10,
         k = 0
         r = math.inf
         for k in range(1, max_iter + 1):
-            y = lu_solve(factor, x)
+            with silenced():  # the loop records itself below, bounded by the recorder
+                y = lu_solve(factor, x)
             ny = _norm2(y)
             x = y / ny
             Ax = A @ x
