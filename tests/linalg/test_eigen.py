@@ -1,5 +1,4 @@
 """Tests of eigh / eigvalsh and the power / inverse iterations."""
-import warnings
 
 import numpy as np
 import pytest

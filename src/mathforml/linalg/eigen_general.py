@@ -580,7 +580,6 @@ def _start_row(H, l, i, rt1r, rt1i, rt2r, rt2i, ulp):
 
     if i - 2 > l:
         # candidates m = l+1 .. i-2
-        ms = slice(l + 1, i - 1)
         d0 = H.diagonal()[l + 1:i - 1]                 # h_mm
         d1 = H.diagonal()[l + 2:i]                     # h_{m+1,m+1}
         dm1 = H.diagonal()[l:i - 2]                    # h_{m-1,m-1}

@@ -31,7 +31,6 @@ from mathforml._validation import (
     as_matrix,
     as_square_matrix,
     check_vector_rhs,
-    eps_of,
     result_dtype,
     warn_ill_conditioned,
 )

@@ -43,7 +43,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .._validation import as_matrix, eps_of
+from .._validation import as_matrix
 from ..explain import active, section, step
 from ._householder import apply_block_left, householder_inplace, larft
 
@@ -175,6 +175,16 @@ def _right_vectors(A: np.ndarray, j0: int, j1: int) -> np.ndarray:
     k = j1 - j0
     V[np.arange(k), np.arange(k)] = 1.0
     return V
+
+
+def _padded(Us: np.ndarray, m: int, k: int, dt) -> np.ndarray:
+    """``[[Us, 0], [0, I]]`` of shape ``(m, k)``: the small factor embedded for back-transformation."""
+    n = Us.shape[0]
+    U = np.zeros((m, k), dtype=dt)
+    U[:n, :n] = Us
+    if k > n:
+        U[n:, n:] = np.eye(m - n, dtype=dt)
+    return U
 
 
 def _apply_left_reflectors(A, tauq, C, nb=_NB):
@@ -364,11 +374,7 @@ def _svd_tall(A: np.ndarray, full_matrices: bool, compute_uv: bool):
             return res
         UR, S, V = res
         with section("Back-transform U = Q U_R"):
-            k = m if full_matrices else n
-            U = np.zeros((m, k), dtype=dt)
-            U[:n, :n] = UR
-            if k > n:
-                U[n:, n:] = np.eye(m - n, dtype=dt)
+            U = _padded(UR, m, m if full_matrices else n, dt)
             _apply_left_reflectors(H, tau, U)
             if record:
                 step("Back-transformation", "U = Q [U_R 0; 0 I] (compact-WY blocks of the QR)",
@@ -403,11 +409,7 @@ def _svd_tall(A: np.ndarray, full_matrices: bool, compute_uv: bool):
                 step("Eigenpairs of the TGK matrix", "T_GK y = sigma y,  y = (v_1, u_1, v_2, u_2, ...) / sqrt(2)",
                      size=f"{2 * n} x {2 * n}", S=S)
     with section("Back-transform U = Q_B U_B, V = P_B V_B"):
-        k = m if full_matrices else n
-        U = np.zeros((m, k), dtype=dt)
-        U[:n, :n] = Ub
-        if k > n:
-            U[n:, n:] = np.eye(m - n, dtype=dt)
+        U = _padded(Ub, m, m if full_matrices else n, dt)
         _apply_left_reflectors(A, tauq, U)
         V = Vb.astype(dt)
         _apply_right_reflectors(A, taup, V)

@@ -24,7 +24,7 @@ import numpy as np
 
 from mathforml.exceptions import LinAlgError
 from mathforml.explain import active, section, step
-from mathforml._validation import as_float_array, as_square_matrix, check_vector_rhs, result_dtype
+from mathforml._validation import as_square_matrix, check_vector_rhs, result_dtype
 
 __all__ = ["solve_triangular"]
 
