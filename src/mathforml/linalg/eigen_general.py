@@ -587,7 +587,6 @@ def _start_row(H, l, i, rt1r, rt1i, rt2r, rt2i, ulp):
         h12 = H.diagonal(1)[l + 1:i - 1]               # h_{m,m+1}
         h32 = H.diagonal(-1)[l + 2:i]                  # h_{m+2,m+1}
         hm = H.diagonal(-1)[l:i - 2]                   # h_{m,m-1}
-        del ms
         with np.errstate(divide="ignore", invalid="ignore"):
             s = np.abs(d0 - rt2r) + abs(rt2i) + np.abs(h21)
             h21s = h21 / s
