@@ -1,6 +1,8 @@
 """The shared reflector primitives: dlarfg/dlarft/dlarfb equivalents."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -73,6 +75,10 @@ def test_block_reflector_matches_product_of_reflectors():
                                      (np.array([3e-200, 4e-200]), 5e-200),  # x.x underflows
                                      (np.array([1e-320, 0.0]), 1e-320),
                                      (np.array([1.0, 2.0, 2.0]), 3.0),
-                                     (np.zeros(3), 0.0), (np.array([]), 0.0)])
+                                     (np.zeros(3), 0.0), (np.array([]), 0.0),
+                                     (np.array([1.0, np.inf]), np.inf)])
 def test_vector_norm2_is_safe(x, want):
-    assert vector_norm2(x) == pytest.approx(want, rel=1e-15)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow/invalid RuntimeWarning on the way
+        assert vector_norm2(x) == pytest.approx(want, rel=1e-15)
+    assert np.isnan(vector_norm2(np.array([1.0, np.nan])))

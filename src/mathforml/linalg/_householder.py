@@ -53,8 +53,8 @@ def vector_norm2(x: np.ndarray) -> float:
     if math.isfinite(s) and s > safmin:
         return math.sqrt(s)
     scale = float(np.max(np.abs(x)))
-    if scale == 0.0:
-        return 0.0
+    if scale == 0.0 or not math.isfinite(scale):
+        return scale  # 0, inf, or nan for non-finite input (no rescaling needed or possible)
     y = x / scale
     return scale * math.sqrt(float(y @ y))
 

@@ -39,7 +39,7 @@ import numpy as np
 from mathforml._validation import (as_float_array, check_finite, check_option, check_real,
                                    eps_of)
 from mathforml.explain import active, section, step
-from mathforml.linalg._householder import vector_norm2 as _vector_norm2
+from mathforml.linalg._householder import vector_norm2
 
 __all__ = [
     "dot",
@@ -64,12 +64,6 @@ _EXPLAIN_SHORT = 20
 
 # Budget (entries) for the 3-D broadcast block in pairwise_distances.
 _CHUNK_ENTRIES = 1 << 18
-
-
-def vector_norm2(x: np.ndarray) -> float:
-    """Scaled 2-norm of a 1-D array (the shared dnrm2-style helper), warning-free."""
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        return _vector_norm2(x)
 
 
 def _scalar(value, dtype):
