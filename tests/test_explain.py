@@ -171,3 +171,14 @@ def test_silenced_pauses_and_restores_the_recorder():
         step("shown")
     assert [s.title for s in work.steps] == ["shown"]
     assert silenced() is section("x")  # the shared no-op when nobody listens
+
+
+def test_a_loop_states_its_formula_once():
+    with explain() as work:
+        for k in range(3):
+            step("iterate", "x <- x / 2", iteration=k, x=float(k))
+        step("other", "y = 1")
+    text = str(work)
+    assert text.count("x <- x / 2") == 1 and "y = 1" in text
+    assert work.to_markdown().count("x <- x / 2") == 1
+    assert all(s.formula == "x <- x / 2" for s in work.steps[:3])  # the record keeps every formula

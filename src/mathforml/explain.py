@@ -476,6 +476,7 @@ class Work:
     def __str__(self) -> str:
         out: list[str] = []
         current: tuple = ()
+        last_formula: dict = {}  # title -> formula last printed, so loops state it once
         for st in self.steps:
             if st.section != current:
                 common = 0
@@ -492,8 +493,9 @@ class Work:
             out.append(ind + title)
             if st.note:
                 out.append(ind + f"  ({st.note})")
-            if st.formula:
+            if st.formula and last_formula.get((st.section, st.title)) != st.formula:
                 out.append(ind + "  " + st.formula)
+            last_formula[(st.section, st.title)] = st.formula
             if st.values:
                 width = max(len(k) for k in st.values)
                 for k, v in st.values.items():
@@ -513,6 +515,7 @@ class Work:
         """Markdown with LaTeX matrices, for notebooks and HTML reports."""
         out: list[str] = []
         current: tuple = ()
+        last_formula: dict = {}
         for st in self.steps:
             if st.section != current:
                 for depth in range(len(st.section)):
@@ -523,9 +526,10 @@ class Work:
             title = st.title if st.iteration is None else f"[{st.iteration}] {st.title}"
             out.append(f"**{title}**" + (f" *({st.note})*" if st.note else ""))
             out.append("")
-            if st.formula:
+            if st.formula and last_formula.get((st.section, st.title)) != st.formula:
                 out.append(f"`{st.formula}`")
                 out.append("")
+            last_formula[(st.section, st.title)] = st.formula
             for k, v in st.values.items():
                 name = k.replace("_", r"\_")
                 out.append(rf"$$\mathrm{{{name}}} = "
