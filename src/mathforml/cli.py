@@ -248,7 +248,11 @@ def build_parser() -> argparse.ArgumentParser:
                      description="The mathematics of machine learning, step by step.")
     parser.add_argument("--version", action="version", version=f"mathforml {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    ex = sub.add_parser("explain", help="run one algorithm and show every step")
+    ex = sub.add_parser(
+        "explain", help="run one algorithm and show every step",
+        description="Run one algorithm under the recorder and print every step with its numbers.",
+        epilog=('matrices are JSON-style "[[2,1],[1,3]]" or MATLAB-style "2 1; 1 3"; '
+                'vectors "[3,5]" or "3 5".  example: mathforml explain solve "[[2,1],[1,3]]" "[3,5]"'))
     ex.add_argument("--format", choices=("text", "markdown", "json"), default="text",
                     help="how to print the steps (default: text)")
     ex.add_argument("--digits", type=int, default=6, help="significant digits (default 6)")
