@@ -87,11 +87,28 @@ def residual(A, w, V):
     return np.linalg.norm(A @ V - V * w, 1) / (nA * nV)
 
 
+def balanced_residual(A, w, V):
+    """Residual in the balanced coordinates: ||A_bal X - X diag(w)|| / (||A_bal|| ||X||).
+
+    With balancing, ``A_bal = D^{-1} P^T A P D`` is what the QR algorithm sees,
+    so the backward-error bound ``c n eps`` holds for ``X = D^{-1} P^T V`` (the
+    residual measured in A's own norm can be large; numpy's is too, e.g. 5e-11
+    for graded17).  Uses the library's private balancing to get P and D.
+    """
+    from mathforml.linalg import eigen_general as eg
+    B = np.array(A, dtype=np.float64)
+    ilo, ihi, perm, scale = eg._gebal(B)
+    X = V[perm] / scale[:, None]
+    return residual(B, w, X)
+
+
 def check_eig(A, c=20.0, eps=EPS):
     w, V = eig(A)
     n = A.shape[0]
     assert w.shape == (n,) and V.shape == (n, n)
     assert residual(A, w, V) <= c * max(n, 1) * eps
+    if eps == EPS and n:
+        assert balanced_residual(A, w, V) <= c * n * eps
     # unit columns, largest entry real and positive
     assert np.allclose(np.linalg.norm(V, axis=0), 1.0, atol=10 * n * eps)
     idx = np.argmax(np.abs(V), axis=0)
@@ -290,9 +307,14 @@ def test_triangular_eigenvalues_on_diagonal(n):
     # zero subdiagonal, so they are read off exactly
     assert np.array_equal(np.sort(w), np.sort(np.diag(A)))
     L = A.T
-    # the lower triangular matrix is far from normal (no balancing here): its
-    # eigenvalues carry condition numbers up to ~1e10; the bound scales with them
-    assert_eigvals_match(eigvals(L), L)
+    # the lower triangular matrix is far from normal: its eigenvalues carry
+    # condition numbers up to ~1e10.  Balancing's permutation makes it upper
+    # triangular, so the diagonal is read off exactly (as numpy does); without
+    # balancing the bound has to scale with the condition numbers
+    assert_eigvals_match(eigvals(L, balance=False), L)
+    assert np.array_equal(np.sort(eigvals(L)), np.sort(np.diag(L)))
+    wL, VL = check_eig(L)
+    assert np.array_equal(np.sort(wL), np.sort(np.diag(L)))
 
 
 def test_zero_and_identity():
@@ -308,13 +330,23 @@ def test_zero_and_identity():
 def test_gallery_hard_square(name):
     A = gallery.HARD_SQUARE[name]
     n = A.shape[0]
-    w, V = eig(A)
+    # without balancing the residual is small relative to ||A|| itself ...
+    w, V = eig(A, balance=False)
     assert residual(A, w, V) <= 100 * n * EPS
+    # ... with balancing (the default) relative to the balanced matrix
+    w, V = eig(A)
+    assert balanced_residual(A, w, V) <= 100 * n * EPS
+    assert abs(np.sum(w) - np.trace(A)) <= 1e3 * n * EPS * np.abs(A).sum()
     if name in ("graded17", "kahan30", "frank12", "pascal8"):
-        # ill-conditioned eigenvalues (or needing balancing): check the trace only
-        assert abs(np.sum(w) - np.trace(A)) <= 1e3 * n * EPS * np.abs(A).sum()
+        # ill-conditioned eigenvalues: with balancing each one is within
+        # 50 n eps ||A|| kappa_i of the reference (measured worst: 0.6 of n eps ||A|| kappa_i)
+        assert_eigvals_match(w, A)
+        assert_eigvals_match(eigvals(A), A)
     else:
         assert_eigvals_match(w, A, cond=100.0)
+    if name == "kahan30":
+        # upper triangular: the diagonal exactly, as numpy
+        assert np.array_equal(np.sort(w.real), np.sort(np.diag(A)))
 
 
 def test_repeated_complex_pairs():
@@ -350,10 +382,15 @@ def test_graded_scaling_no_overflow():
               elements=st.floats(-10, 10, allow_nan=False, width=64)))
 def test_hypothesis_residual(A):
     n = A.shape[0]
-    w, V = eig(A)
+    w, V = eig(A, balance=False)
     # residual bound holds even for defective/ill-conditioned matrices (backward stability
     # of the Schur form; trevc perturbs tiny pivots by eps |lambda|)
     assert residual(A, w, V) <= 100 * n * EPS
+    check_pairs(w)
+    # balanced (default): the same bound in the balanced coordinates (in A's own norm
+    # it can fail, for numpy too: e.g. 1e-161 entries around two units give 0.1)
+    w, V = eig(A)
+    assert balanced_residual(A, w, V) <= 100 * n * EPS
     check_pairs(w)
     ws = eigvals(A)
     assert ws.shape == (n,)
@@ -480,3 +517,120 @@ def test_explain_hessenberg_reflectors():
     # first reflector maps A[1:, 0] = [2, 3, 1] to beta e_1 with |beta| = sqrt(14)
     assert abs(abs(refl[0].values["beta"]) - np.sqrt(14.0)) <= 10 * EPS
     assert np.array_equal(refl[-1].values["H"], H)
+
+
+# ---------------------------------------------------------------------------
+# balancing
+# ---------------------------------------------------------------------------
+def _permuted_block_triangular(n1, nb, n3, seed):
+    """P^T [[T11, X, Y], [0, B, W], [0, 0, T33]] P with triangular T11, T33 and a random P."""
+    rng = np.random.default_rng(seed)
+    n = n1 + nb + n3
+    M = np.triu(rng.standard_normal((n, n)))
+    M[n1:n1 + nb, n1:n1 + nb] = rng.standard_normal((nb, nb))
+    p = rng.permutation(n)
+    return M[np.ix_(p, p)], np.diag(M)[np.r_[0:n1, n1 + nb:n]]
+
+
+@pytest.mark.parametrize("n1,nb,n3,seed", [(3, 5, 4, 0), (0, 6, 7, 1), (8, 2, 0, 2), (10, 30, 15, 3)])
+def test_balance_block_triangular(n1, nb, n3, seed):
+    from mathforml.linalg import eigen_general as eg
+    A, isolated = _permuted_block_triangular(n1, nb, n3, seed)
+    n = A.shape[0]
+    B = A.copy()
+    ilo, ihi, perm, scale = eg._gebal(B)
+    # the permutation isolates (at least) the triangular parts
+    assert ihi - ilo + 1 <= max(nb, 1)
+    # A_bal = D^{-1} P^T A P D holds exactly (powers of 2)
+    assert np.array_equal(B, A[np.ix_(perm, perm)] * scale[None, :] / scale[:, None])
+    assert np.all(np.tril(B[:, :ilo], -1) == 0) and np.all(np.tril(B[ihi + 1:, :], ihi) == 0)
+    assert np.array_equal(np.sort(np.log2(scale)), np.sort(np.round(np.log2(scale))))
+    for w in (eigvals(A), eig(A).eigenvalues):
+        # every isolated diagonal entry is an eigenvalue exactly
+        wl = list(np.asarray(w, dtype=complex))
+        for d in isolated:
+            wl.remove(d)
+        assert_eigvals_match(w, A)
+    check_eig(A)
+
+
+@pytest.mark.parametrize("n", [2, 7, 40])
+def test_balance_lower_triangular_exact(n):
+    L = np.tril(np.random.default_rng(n).standard_normal((n, n)))
+    assert np.array_equal(np.sort(eigvals(L)), np.sort(np.diag(L)))
+    w, V = eig(L)
+    assert np.array_equal(np.sort(w), np.sort(np.diag(L)))
+    ref = np.linalg.eigvals(L)
+    assert match_multiset(w, ref) == 0.0          # numpy reads the diagonal exactly too
+    assert balanced_residual(L, w, V) <= 20 * n * EPS
+
+
+@pytest.mark.parametrize("n,spread,seed", [(8, 20, 0), (20, 40, 1), (60, 30, 2)])
+def test_balance_badly_scaled(n, spread, seed):
+    # D A D^{-1} with D = diag(2^k) has the spectrum of A; balancing undoes D (up to
+    # a power-of-2 similarity), so the eigenvalues are as accurate as for A itself
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((n, n))
+    k = rng.integers(-spread, spread + 1, n)
+    d = np.ldexp(1.0, k)
+    S = A * d[:, None] / d[None, :]
+    w = eigvals(S)
+    assert_eigvals_match(w, A)                     # bound uses ||A||, not ||S|| (up to 2^80 larger)
+    w2, V = eig(S)
+    assert_eigvals_match(w2, A)
+    assert balanced_residual(S, w2, V) <= 20 * n * EPS
+    # and numpy (which balances as well) agrees to the same accuracy
+    assert match_multiset(w, np.linalg.eigvals(S)) <= 2 * 50 * n * EPS * np.linalg.norm(A, 2) * \
+        np.max(eig_condition_numbers(A)[1])
+    # without balancing the error would scale with ||S||, not ||A||
+    assert np.linalg.norm(S, 2) > 1e4 * np.linalg.norm(A, 2)
+
+
+def test_balance_explained_small():
+    # Worked by hand.  Row 2 has no off-diagonal nonzero: eigenvalue 5 is isolated
+    # by swapping indices 2 and 3 (perm = [0, 1, 3, 2]); then column 0 has none in
+    # the window: eigenvalue 1 isolated at the top, so (ilo, ihi) = (1, 2).  The
+    # window [[2, 64], [1/64, 3]]: LAPACK's 2-norms include the diagonal.  Index 1:
+    # c = |(2, 1/64)| ~ 2, r = |(2, 64)| ~ 64.03; doubling f while c f < r / (2 f)
+    # stops at f = 8 (c = 16, r = 8.004), and 24 < 0.95 * 66 so it is applied: the
+    # window becomes [[2, 8], [1/8, 3]].  Index 2: c = |(8, 3)| = 8.54, r = 3.003
+    # gives f = 1/2 (4.27 + 6.005 < 0.95 * 11.54): [[2, 4], [1/4, 3]].  A second
+    # sweep changes nothing (index 1: 4.03 + 2.24 >= 0.95 * (2.02 + 4.47)).
+    A = np.array([[1.0, 3.0, 2.0, 4.0],
+                  [0.0, 2.0, 1.0, 64.0],
+                  [0.0, 0.0, 5.0, 0.0],
+                  [0.0, 1.0 / 64, 7.0, 3.0]])
+    with explain() as work:
+        w, V = eig(A)
+    st_ = next(s for s in work.steps if s.title.startswith("Balance"))
+    assert (st_.values["ilo"], st_.values["ihi"]) == (1, 2)
+    assert st_.values["permutation"].tolist() == [0, 1, 3, 2]
+    assert st_.values["scaling"].tolist() == [1.0, 8.0, 0.5, 1.0]
+    assert st_.values["isolated"] == 2
+    Abal = st_.values["A_bal"]
+    assert Abal[1:3, 1:3].tolist() == [[2.0, 4.0], [0.25, 3.0]]
+    assert Abal[0, 0] == 1.0 and Abal[3, 3] == 5.0 and np.all(np.tril(Abal, -1)[:, [0]] == 0)
+    assert 5.0 in w.tolist() and 1.0 in w.tolist()
+    ref = np.array([1.0, 5.0, (5 + np.sqrt(5)) / 2, (5 - np.sqrt(5)) / 2])
+    assert match_multiset(w, ref) <= 4 * EPS * 5
+    assert residual(A, w, V) <= 20 * 4 * EPS
+
+
+@pytest.mark.parametrize("make", ["graded", "blocktri", "scaled"])
+def test_bit_identical_with_recorder_balanced(make):
+    if make == "graded":
+        A = gallery.graded(17)
+    elif make == "blocktri":
+        A = _permuted_block_triangular(5, 20, 6, 9)[0]
+    else:
+        rng = np.random.default_rng(3)
+        d = np.ldexp(1.0, rng.integers(-30, 30, 50))
+        A = rng.standard_normal((50, 50)) * d[:, None] / d[None, :]
+    w1, V1 = eig(A)
+    with explain():
+        w2, V2 = eig(A)
+    assert np.array_equal(w1, w2) and np.array_equal(V1, V2)
+    e1 = eigvals(A)
+    with explain():
+        e2 = eigvals(A)
+    assert np.array_equal(e1, e2)
