@@ -634,3 +634,49 @@ def test_bit_identical_with_recorder_balanced(make):
     with explain():
         e2 = eigvals(A)
     assert np.array_equal(e1, e2)
+
+
+# ---------------------------------------------------------------------------
+# multishift sweeps (many bulges chased together; used by eig for large windows)
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("n,kind", [(200, "random"), (150, "pairs"), (120, "symmetric")])
+def test_multishift_large(n, kind):
+    from mathforml.linalg import eigen_general as eg
+    rng = np.random.default_rng(n)
+    if kind == "random":
+        A = rng.standard_normal((n, n))
+    elif kind == "pairs":
+        # many complex conjugate pairs: rotation blocks under a random similarity
+        A, _ = rotation_blocks(rng.uniform(0.1, 3.0, n // 2), rng.uniform(0.5, 2.0, n // 2), seed=n)
+    else:
+        A = gallery.random_symmetric(n, seed=n)
+    assert n >= eg._MS_NMIN
+    w, V = check_eig(A)
+    check_pairs(w)
+    assert_eigvals_match(w, A, cond=10.0)
+    assert residual(A, w, V) <= 20 * n * EPS
+    # the same eigenvalues as the one-bulge-at-a-time path
+    assert_eigvals_match(eigvals(A), A, cond=10.0)
+
+
+def test_householder3_batch():
+    from mathforml.linalg import eigen_general as eg
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((7, 3))
+    X[2, 1:] = 0.0                                  # nothing to annihilate
+    X[3, 0] = -X[3, 0]
+    tau, V, beta = eg._householder3_batch(X, eg._guard(np.float64))
+    assert tau[2] == 0.0 and beta[2] == X[2, 0]
+    for j in range(7):
+        Pj = np.eye(3) - tau[j] * np.outer(V[j], V[j])
+        assert np.allclose(Pj @ X[j], [beta[j], 0, 0], atol=10 * EPS * np.abs(X[j]).max(), rtol=0)
+        assert np.allclose(Pj @ Pj.T, np.eye(3), atol=10 * EPS)
+        assert V[j, 0] == 1.0
+
+
+def test_multishift_bit_identical_with_recorder():
+    A = gallery.random_matrix(90, 90, seed=11)
+    w1, V1 = eig(A)
+    with explain():
+        w2, V2 = eig(A)
+    assert np.array_equal(w1, w2) and np.array_equal(V1, V2)

@@ -21,6 +21,18 @@ Design notes
   never over matrix elements.  When only eigenvalues are wanted, reflectors
   touch only the active window ``H[l:i+1, l:i+1]``; when the Schur form is
   wanted they update full rows/columns and ``Z``.
+* For :func:`eig` on active windows of at least ``_MS_NMIN = 60`` rows a
+  small-bulge multishift sweep (Braman-Byers-Mathias 2002, ``dlaqr5``-style)
+  chases up to 8 bulges 3 rows apart, with shifts from the eigenvalues of the
+  trailing 16x16 block: one Python step advances all bulges, their 3x3
+  reflectors are generated in one batch (:func:`_householder3_batch`) and
+  applied as one block-diagonal matrix product on each side.  After 3 such
+  sweeps without deflation the double-shift iteration (with its exceptional
+  shifts) takes over.  Measured at one thread this makes ``eig`` at n = 256
+  about 1.4x faster; windowed ``eigvals`` sweeps were faster one bulge at a
+  time, so they keep the double-shift path.  Aggressive early deflation and
+  accumulating off-window updates into one GEMM per chase segment are not
+  done.
 * The deflation scan over the subdiagonal and the search for a starting row
   of the bulge are vectorised.
 * The eigenvector back-substitution is vectorised across eigenvectors: one
@@ -586,6 +598,9 @@ def _hqr(H: np.ndarray, Z: np.ndarray | None, wantt: bool, G: np.ndarray | None 
     kdefl = 0
     i = ihi
     ndefl = 0
+    n_ms = 0
+    ms_stall = 0
+    ms_last = None
     while i >= ilo:
         l = ilo
         converged = False
@@ -605,11 +620,24 @@ def _hqr(H: np.ndarray, Z: np.ndarray | None, wantt: bool, G: np.ndarray | None 
                 break
             if its == itmax:
                 break
-            kdefl += 1
             if wantt:
                 i1, i2 = 0, n - 1
             else:
                 i1, i2 = l, i
+            if wantz and i - l + 1 >= _MS_NMIN and ms_stall < _MS_MAX_STALL:
+                # multishift sweep: many bulges chased together (only with full
+                # updates, where it measured faster; windowed eigvals sweeps are
+                # cheaper one bulge at a time)
+                if (l, i) == ms_last:
+                    ms_stall += 1
+                ms_last = (l, i)
+                ns = min(_MS_NS, 2 * ((i - l + 1) // 8))
+                pairs = _ms_shifts(H, l, i, ns)
+                if pairs:
+                    _ms_sweep(H, G, l, i, i1, i2, pairs)
+                    n_ms += 1
+                    continue
+            kdefl += 1
             # --- shifts
             if kdefl % (2 * _KEXSH) == 0:
                 s = abs(H[i, i - 1]) + abs(H[i - 1, i - 2])
@@ -669,6 +697,7 @@ def _hqr(H: np.ndarray, Z: np.ndarray | None, wantt: bool, G: np.ndarray | None 
             if wantz:
                 _rot_cols(Z, i - 1, slice(None), cs, sn)
         kdefl = 0
+        ms_stall = 0
         if rec:
             idx = list(range(l, i + 1))
             log.append(dict(indices=idx, eigenvalues=[complex(wr[j], wi[j]) for j in idx],
@@ -681,7 +710,8 @@ def _hqr(H: np.ndarray, Z: np.ndarray | None, wantt: bool, G: np.ndarray | None 
                  shifts=np.array([s for pair in shifts_here for s in pair]))
         ndefl += 1
         i = l - 1
-    return wr, wi, dict(sweeps=total_sweeps, exceptional=n_exceptional, log=log)
+    return wr, wi, dict(sweeps=total_sweeps, exceptional=n_exceptional, log=log,
+                        multishift_sweeps=n_ms)
 
 
 def _find_split(diag, sub, sup, l, i, ulp, smlnum) -> int:
@@ -787,36 +817,223 @@ def _sweep(H, G, m, l, i, i1, i2, v0) -> None:
     (2n, n) whose bottom half is ``H``: then one slice ``G[:n + r, k:k+3]``
     applies a reflector from the right to ``Z`` and to rows ``0..r-1`` of ``H``
     in a single vector operation.
+
+    The reflectors have length 3 (2 at the last step), so ``dlarfg`` is
+    written out on Python floats (``beta = -sign(alpha) hypot(alpha, sigma)``,
+    ``tau = (beta - alpha) / beta``, ``v = [1, x_1, x_2] / (alpha - beta)``);
+    the rare case ``|beta| < tiny/eps`` at the first step falls back to
+    :func:`householder_inplace`, which rescales.  Each step then costs two
+    small matrix-vector products and two rank-1 updates.
     """
     dt = H.dtype
     n = H.shape[0]
     guard = _guard(dt)
-    v = np.array(v0, dtype=dt)
+    hypot = math.hypot
+    outer = np.multiply.outer
+    x0, x1, x2 = (float(t) for t in v0)
     for k in range(m, i):
         nr = 3 if k < i - 1 else 2
         if k > m:
-            v = H[k:k + nr, k - 1].copy()
+            if nr == 3:
+                x0, x1, x2 = H[k:k + 3, k - 1].tolist()
+            else:
+                x0, x1 = H[k:k + 2, k - 1].tolist()
+                x2 = 0.0
         elif nr == 2:
-            v = v[:2].copy()
-        t, beta = householder_inplace(v)
+            x2 = 0.0
+        sigma = hypot(x1, x2)
+        if sigma == 0.0:
+            t, beta = 0.0, x0
+        else:
+            r_ = hypot(x0, sigma)
+            beta = -r_ if x0 >= 0 else r_
+            if abs(beta) < guard:
+                if k > m:
+                    t = 0.0                   # negligible bulge (see _reflector)
+                else:
+                    vv = np.array([x0, x1, x2][:nr], dtype=dt)
+                    t, beta = householder_inplace(vv)
+                    x1 = float(vv[1])
+                    x2 = float(vv[2]) if nr == 3 else 0.0
+            else:
+                t = (beta - x0) / beta
+                d_ = x0 - beta
+                x1 = x1 / d_
+                x2 = x2 / d_
         if k > m:
             H[k, k - 1] = beta
             H[k + 1:k + nr, k - 1] = 0.0
-            if abs(beta) < guard:
-                continue                 # negligible bulge (see _reflector)
+            if t == 0.0:
+                continue
         elif m > l:
             # avoids a bug when v[1], v[2] underflow (LAPACK's comment)
             H[k, k - 1] *= (1.0 - t)
         if t == 0.0:
             continue
+        v = np.array((1.0, x1, x2)[:nr], dtype=dt)
         tv = t * v
         # left: rows k..k+nr-1, columns k..i2
         B = H[k:k + nr, k:i2 + 1]
-        B -= tv[:, None] * (v @ B)
+        B -= outer(tv, v @ B)
         # right: columns k..k+nr-1, rows i1..min(k+3, i) (and all of Z)
         r = min(k + 3, i) + 1
         B = H[i1:r, k:k + nr] if G is None else G[:n + r, k:k + nr]
-        B -= (B @ v)[:, None] * tv
+        B -= outer(B @ v, tv)
+
+
+# ---------------------------------------------------------------------------
+# Small-bulge multishift QR (Braman-Byers-Mathias 2002, dlaqr5-style)
+# ---------------------------------------------------------------------------
+_MS_NMIN = 60          # windows at least this large use multishift sweeps
+_MS_MAX_STALL = 3      # multishift sweeps without deflation before falling back
+_MS_NS = 16            # at most this many shifts (NS / 2 bulges) per multishift sweep
+
+
+def _householder3_batch(X: np.ndarray, guard: float):
+    """Vectorised ``dlarfg`` for a batch of length-3 vectors (rows of ``X``).
+
+    Returns ``(tau, V, beta)`` with ``V[:, 0] = 1`` and
+    ``(I - tau_j v_j v_j^T) x_j = beta_j e_1`` for each row ``j``:
+    ``beta = -sign(alpha) hypot(alpha, sigma)``, ``sigma = hypot(x_1, x_2)``,
+    ``tau = (beta - alpha) / beta``, ``v = [1, x_1, x_2] / (alpha - beta)``.
+    Rows with ``sigma = 0`` (nothing to annihilate) or ``|beta|`` below
+    ``guard = tiny/eps`` (a negligible bulge, dropped as in :func:`_reflector`)
+    get ``tau = 0``, ``v = e_1``.  The shared :mod:`._householder` generator
+    works on one vector at a time; this one generates all reflectors of a
+    multishift chase step with a handful of array operations.
+    """
+    alpha = X[:, 0]
+    sigma = np.hypot(X[:, 1], X[:, 2])
+    r = np.hypot(alpha, sigma)
+    beta = np.where(alpha >= 0, -r, r)
+    ok = (sigma != 0) & (np.abs(beta) >= guard)
+    beta = np.where(sigma == 0, alpha, beta)
+    d = np.where(ok, alpha - beta, 1.0)
+    tau = np.where(ok, (beta - alpha) / np.where(ok, beta, 1.0), 0.0)
+    V = np.empty_like(X)
+    V[:, 0] = 1.0
+    V[:, 1] = np.where(ok, X[:, 1] / d, 0.0)
+    V[:, 2] = np.where(ok, X[:, 2] / d, 0.0)
+    return tau, V, beta
+
+
+def _shift_vector(H, l, rt1r, rt1i, rt2r, rt2i):
+    """First column of ``(H - s1 I)(H - s2 I)`` at row l, scaled (dlaqr1)."""
+    h21s = float(H[l + 1, l])
+    hmm = float(H[l, l])
+    s = abs(hmm - rt2r) + abs(rt2i) + abs(h21s)
+    if s == 0.0:
+        return 0.0, 0.0, 0.0
+    h21s = h21s / s
+    v0 = h21s * float(H[l, l + 1]) + (hmm - rt1r) * ((hmm - rt2r) / s) - rt1i * (rt2i / s)
+    v1 = h21s * (hmm + float(H[l + 1, l + 1]) - rt1r - rt2r)
+    v2 = h21s * float(H[l + 2, l + 1])
+    s = abs(v0) + abs(v1) + abs(v2)
+    if s == 0.0:
+        return 0.0, 0.0, 0.0
+    return v0 / s, v1 / s, v2 / s
+
+
+def _ms_sweep(H, G, l, i, i1, i2, pairs) -> None:
+    """One multishift sweep on the window ``[l, i]``: a chain of bulges 3 rows apart.
+
+    Bulge ``j`` (shift pair ``pairs[j]``) is introduced at row ``l`` at step
+    ``3 j`` and moves one row per step, so one Python step advances every
+    bulge.  Bulges occupy disjoint index triples ``K_j..K_j+2`` whose union is
+    one contiguous range, so their reflectors commute; all are generated from
+    the current ``H`` (leading bulge first in the equivalent sequential order),
+    then applied from the left to the row block ``H[Kmin:Kmax+3, Kmin:i2+1]``
+    and from the right to ``H[i1:rmax, Kmin:Kmax+3]`` (and ``Z``) as batched
+    3x3 products on reshaped views.  Entries a reflector sees outside its own
+    band are exact zeros, which stay exactly zero.  The last step of each
+    bulge (a 2-element reflector at row ``i - 1``) is done by scalar code.
+    """
+    n = H.shape[0]
+    dt = H.dtype
+    guard = _guard(dt)
+    nb = len(pairs)
+    offs = 3 * np.arange(nb)
+    eye3 = np.eye(3, dtype=dt)
+    blk = np.arange(nb)[:, None, None] * 3
+    bidx = (np.broadcast_to(blk + np.arange(3)[None, :, None], (nb, 3, 3)),
+            np.broadcast_to(blk + np.arange(3)[None, None, :], (nb, 3, 3)))
+    for t in range(i - l + 3 * (nb - 1)):
+        K = l + t - offs                                   # positions, leading first
+        # final 2-element reflector of the bulge at row i - 1 (at most one)
+        last = np.flatnonzero(K == i - 1)
+        if last.size:
+            k = i - 1
+            x0, x1 = H[k:k + 2, k - 1].tolist()
+            if x1 != 0.0:
+                r_ = math.hypot(x0, x1)
+                beta = -r_ if x0 >= 0 else r_
+                if abs(beta) >= guard:
+                    tt = (beta - x0) / beta
+                    v = np.array((1.0, x1 / (x0 - beta)), dtype=dt)
+                    tv = tt * v
+                    H[k, k - 1] = beta
+                    H[k + 1, k - 1] = 0.0
+                    B = H[k:k + 2, k:i2 + 1]
+                    B -= np.multiply.outer(tv, v @ B)
+                    B = H[i1:i + 1, k:k + 2] if G is None else G[:n + i + 1, k:k + 2]
+                    B -= np.multiply.outer(B @ v, tv)
+                else:
+                    H[k, k - 1] = beta
+                    H[k + 1, k - 1] = 0.0
+        act = (K >= l) & (K <= i - 2)
+        if not act.any():
+            continue
+        js = np.flatnonzero(act)[::-1]                     # ascending K
+        Ka = K[js]
+        kmin, kmax = int(Ka[0]), int(Ka[-1])
+        m = Ka.shape[0]
+        X = np.empty((m, 3), dtype=dt)
+        intro = kmin == l
+        reg = slice(1, None) if intro else slice(None)
+        Kr = Ka[reg]
+        if Kr.size:
+            X[reg] = H[Kr[:, None] + np.arange(3), (Kr - 1)[:, None]]
+        if intro:
+            X[0] = _shift_vector(H, l, *pairs[int(js[0])])
+        tau, V, beta = _householder3_batch(X, guard)
+        # the m reflectors as one block-diagonal 3m x 3m orthogonal matrix, so
+        # both updates are single matrix products (BLAS) instead of strided
+        # batched operations with an inner dimension of 3
+        P = np.zeros((3 * m, 3 * m), dtype=dt)
+        P[bidx[0][:m], bidx[1][:m]] = eye3 - (tau[:, None] * V)[:, :, None] * V[:, None, :]
+        # left: rows kmin..kmax+2 (m blocks of 3), columns kmin..i2
+        B = H[kmin:kmax + 3, kmin:i2 + 1]
+        B[...] = P @ B
+        if Kr.size:
+            H[Kr, Kr - 1] = beta[reg]
+            H[Kr + 1, Kr - 1] = 0.0
+            H[Kr + 2, Kr - 1] = 0.0
+        # right: columns kmin..kmax+2, rows i1..min(kmax+3, i) (and Z)
+        rmax = min(kmax + 3, i) + 1
+        C = H[i1:rmax, kmin:kmax + 3] if G is None else G[:n + rmax, kmin:kmax + 3]
+        C[...] = C @ P
+
+
+def _ms_shifts(H, l, i, ns):
+    """Shift pairs from the eigenvalues of the trailing ns x ns block (double-shift QR on a copy)."""
+    lo = max(l, i - ns + 1)
+    Hs = np.triu(H[lo:i + 1, lo:i + 1], -1).copy()
+    wr, wi, _ = _hqr(Hs, None, False)
+    # complex conjugate pairs stay together; real ones are paired in order of
+    # closeness to the bottom (the last ones converge best)
+    pairs = []
+    reals = []
+    j = Hs.shape[0] - 1
+    while j >= 0:
+        if wi[j] != 0.0 and j > 0 and wi[j - 1] == -wi[j]:
+            pairs.append((float(wr[j - 1]), float(wi[j - 1]), float(wr[j]), float(wi[j])))
+            j -= 2
+        else:
+            reals.append(float(wr[j]))
+            j -= 1
+    for a in range(0, len(reals) - 1, 2):
+        pairs.append((reals[a], 0.0, reals[a + 1], 0.0))
+    return pairs[::-1]        # last introduced = first in list reversed: best shifts lead
 
 
 # ---------------------------------------------------------------------------
