@@ -1,0 +1,1 @@
+"""The calculus pillar (being assembled)."""
