@@ -58,7 +58,7 @@ from __future__ import annotations
 from fractions import Fraction
 from functools import lru_cache
 from numbers import Integral
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -250,14 +250,6 @@ def _point_text(p) -> str:
     if p.ndim == 0:
         return repr(float(p))
     return np.array2string(p, precision=17, separator=", ", threshold=20)
-
-
-def _call(f: Callable, x: np.ndarray, what: str) -> np.ndarray:
-    """f(x) as a float array, with a finite check that names the point."""
-    y = _as_values(f(x.copy()))
-    if not np.all(np.isfinite(y)):
-        raise ValueError(f"f returned a non-finite value at {what} = {_point_text(x)}")
-    return y
 
 
 def _default_scale(x: np.ndarray) -> np.ndarray:
@@ -486,3 +478,308 @@ def derivative(f, x, n=1, method="central", h=None, *, order=None, richardson=Tr
         return value[()]
     return DerivativeResult(value[()], np.asarray(err, dtype=dtype)[()],
                             np.asarray(hused, dtype=dtype)[()])
+
+
+# ---------------------------------------------------------------------------
+# Functions of several variables: gradient, Jacobian, Hessian
+# ---------------------------------------------------------------------------
+def _coordinate_steps(x: np.ndarray, h, power: float) -> np.ndarray:
+    """Per-coordinate exact steps: ``h_i = (x_i + h_i) - x_i``, default ``eps^power max(1,|x_i|)``."""
+    if h is None:
+        h = eps_of(x.dtype) ** power * _default_scale(x)
+    else:
+        h = _check_h(h, x)
+    return _exact_step(x, h)
+
+
+def _shifted(x: np.ndarray, idx: tuple, deltas: tuple) -> np.ndarray:
+    """A copy of x with ``x.flat[i] += d`` for each (i, d) (in x's dtype)."""
+    xs = x.copy()
+    flat = xs.reshape(-1)
+    for i, d in zip(idx, deltas):
+        flat[i] = flat[i] + flat.dtype.type(d)
+    return xs
+
+
+def _eval(f, x: np.ndarray, scalar: bool, caller: str) -> np.ndarray:
+    """f at one point (a copy of x), as float64, finite; scalar output enforced when asked."""
+    y = _as_values(f(x.copy()))
+    if scalar and y.size != 1:
+        raise TypeError(f"{caller} needs f to return a scalar, got an array of shape {y.shape}; "
+                        "use jacobian_fd for vector-valued functions")
+    if not np.all(np.isfinite(y)):
+        raise ValueError(f"f returned a non-finite value at the evaluation point "
+                         f"{_point_text(x)}")
+    return y.astype(np.float64).reshape(() if scalar else y.shape)
+
+
+def _first_differences(f, x, h, method, scalar, caller):
+    """Loop over coordinates: f at x + h_i e_i (and x - h_i e_i), the quotients along axis 0."""
+    method = check_option(method, "method", _METHODS)
+    _check_callable(f)
+    x = as_float_array(x, "x")
+    power = 1.0 / 3.0 if method == "central" else 0.5
+    hs = _coordinate_steps(x, h, power)
+    flat_x = x.reshape(-1).astype(np.float64)
+    flat_h = hs.reshape(-1)
+    y0 = _eval(f, x, scalar, caller)
+    m = x.size
+    f_plus = np.empty((m,) + y0.shape)
+    f_minus = np.empty((m,) + y0.shape)
+    spacing = np.empty(m)
+    for i in range(m):
+        if method == "backward":
+            f_plus[i] = y0
+            xm = _shifted(x, (i,), (-flat_h[i],))
+            f_minus[i] = _eval(f, xm, scalar, caller)
+            spacing[i] = flat_x[i] - float(xm.reshape(-1)[i])
+            continue
+        xp = _shifted(x, (i,), (flat_h[i],))
+        f_plus[i] = _eval(f, xp, scalar, caller)
+        if method == "central":
+            xm = _shifted(x, (i,), (-flat_h[i],))
+            f_minus[i] = _eval(f, xm, scalar, caller)
+            spacing[i] = float(xp.reshape(-1)[i]) - float(xm.reshape(-1)[i])
+        else:
+            f_minus[i] = y0
+            spacing[i] = flat_h[i]
+    if not np.all(spacing > 0):
+        i = int(np.flatnonzero(~(spacing > 0))[0])
+        raise ValueError(f"h is too small to move x[{i}] = {flat_x[i]!r}")
+    Q = (f_plus - f_minus) / spacing.reshape((m,) + (1,) * y0.ndim)
+    return x, hs, y0, f_plus, f_minus, spacing, Q
+
+
+_FORMULA = {
+    "central": "d_i = (f(x + h_i e_i) - f(x - h_i e_i)) / (2 h_i)",
+    "forward": "d_i = (f(x + h_i e_i) - f(x)) / h_i",
+    "backward": "d_i = (f(x) - f(x - h_i e_i)) / h_i",
+}
+
+
+def gradient_fd(f, x, h=None, method="central"):
+    r"""Gradient of a scalar function of several variables by finite differences.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> float`` for an array ``x`` of the shape below (a black box:
+        called once per coordinate and side, never on a batch).
+    x : array_like, any shape ``s``
+        The point.  Integers are promoted to float64; float32 stays float32.
+    h : float or array_like broadcastable to ``s``, optional
+        Step per coordinate.  Default ``eps^(1/3) max(1, |x_i|)`` central,
+        ``eps^(1/2) max(1, |x_i|)`` one-sided.
+    method : {'central', 'forward', 'backward'}
+        Difference quotient.
+
+    Returns
+    -------
+    g : ndarray, shape ``s``, dtype of ``x``
+        ``g[i] ~ d f / d x_i``.
+
+    Raises
+    ------
+    TypeError
+        ``f`` not callable or not returning a scalar (use :func:`jacobian_fd`);
+        complex values.
+    ValueError
+        Unknown ``method``, ``h <= 0`` or not finite, ``f`` non-finite at an
+        evaluation point (named in the message).
+
+    Notes
+    -----
+    With ``e_i`` the ``i``-th unit vector and the exactly representable step
+    ``h_i = (x_i + h_i) - x_i``,
+
+    .. math::  g_i = \frac{f(x + h_i e_i) - f(x - h_i e_i)}{(x_i + h_i) - (x_i - h_i)}
+
+    (central, error ``O(h^2)``), or ``(f(x + h_i e_i) - f(x)) / h_i``
+    (forward, ``O(h)``).  The denominator is the distance between the points
+    really used.  Cost: ``2 n`` (central) or ``n + 1`` evaluations of ``f``.
+
+    References
+    ----------
+    J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed., section 8.1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = gradient_fd(lambda v: v[0] ** 2 + 3 * v[1], [1.0, 2.0])
+    >>> np.allclose(g, [2.0, 3.0])
+    True
+    """
+    x, hs, y0, f_plus, f_minus, spacing, Q = _first_differences(
+        f, x, h, method, True, "gradient_fd")
+    g = Q.reshape(x.shape).astype(x.dtype)
+    if active():
+        with section(f"Gradient by {method} differences"):
+            step("Steps", "h_i = (x_i + h_i) - x_i  (exactly representable)", x=x, h=hs)
+            step("Difference quotients", _FORMULA[method], f_x=float(y0),
+                 f_plus=f_plus.reshape(x.shape), f_minus=f_minus.reshape(x.shape),
+                 spacing=spacing.reshape(x.shape), d=Q.reshape(x.shape))
+            step("Gradient", "g = (d_1, ..., d_n)", g=g)
+    return g
+
+
+def jacobian_fd(f, x, h=None, method="central"):
+    r"""Jacobian of a vector-valued function by finite differences, one coordinate at a time.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> array`` of shape ``t`` for an array ``x`` of shape ``s``
+        (a black box).
+    x : array_like, shape ``s``
+        The point (integers promoted to float64; float32 stays float32).
+    h : float or array_like broadcastable to ``s``, optional
+        Step per coordinate; default as in :func:`gradient_fd`.
+    method : {'central', 'forward', 'backward'}
+        Difference quotient.
+
+    Returns
+    -------
+    J : ndarray, shape ``t + s``, dtype of ``x``
+        ``J[a, i] = d f_a / d x_i``; ``(m, n)`` for 1-D input and output.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`gradient_fd` (any output shape is accepted).
+
+    Notes
+    -----
+    Column ``i`` is the difference quotient along ``e_i``:
+
+    .. math::  J_{:, i} = \frac{f(x + h_i e_i) - f(x - h_i e_i)}{(x_i + h_i) - (x_i - h_i)},
+
+    with ``h_i = (x_i + h_i) - x_i`` exactly representable.  For a linear map
+    ``f(x) = A x`` the quotient is exact up to rounding.
+
+    References
+    ----------
+    J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed., section 8.1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    >>> J = jacobian_fd(lambda v: A @ v, [0.5, -1.0])
+    >>> J.shape, bool(np.allclose(J, A))
+    ((3, 2), True)
+    """
+    x, hs, y0, f_plus, f_minus, spacing, Q = _first_differences(
+        f, x, h, method, False, "jacobian_fd")
+    m = x.size
+    J = np.moveaxis(Q.reshape((m,) + y0.shape), 0, -1).reshape(y0.shape + x.shape)
+    J = J.astype(x.dtype)
+    if active():
+        with section(f"Jacobian by {method} differences"):
+            step("Steps", "h_i = (x_i + h_i) - x_i  (exactly representable)", x=x, h=hs)
+            step("Difference quotients, one column per coordinate",
+                 _FORMULA[method].replace("d_i", "J[:, i]"), f_x=y0,
+                 spacing=spacing.reshape(x.shape), J=J)
+    return J
+
+
+def hessian_fd(f, x, h=None):
+    r"""Hessian of a scalar function of several variables by central differences.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> float`` for an array ``x`` of shape ``s`` (a black box).
+    x : array_like, shape ``s``
+        The point (integers promoted to float64; float32 stays float32).
+    h : float or array_like broadcastable to ``s``, optional
+        Step per coordinate; default ``eps^(1/4) max(1, |x_i|)``.
+
+    Returns
+    -------
+    H : ndarray, shape ``s + s`` (``(n, n)`` for 1-D ``x``), dtype of ``x``
+        Symmetric: ``H[i, j] = H[j, i] ~ d^2 f / dx_i dx_j``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`gradient_fd`.
+
+    Notes
+    -----
+    With exactly representable steps ``h_i`` and the points really used
+    (``hp_i = (x_i + h_i) - x_i``, ``hm_i = x_i - (x_i - h_i)``):
+
+    .. math::
+
+        H_{ii} = \frac{2\,(hm_i f(x + h_i e_i) + hp_i f(x - h_i e_i)
+                 - (hp_i + hm_i) f(x))}{hp_i\, hm_i\, (hp_i + hm_i)}
+
+    (the usual ``(f_+ - 2 f_0 + f_-) / h^2`` when ``hp = hm``), and for
+    ``i != j`` the four-point formula
+
+    .. math::
+
+        H_{ij} = \frac{f(x + h_i e_i + h_j e_j) - f(x + h_i e_i - h_j e_j)
+                 - f(x - h_i e_i + h_j e_j) + f(x - h_i e_i - h_j e_j)}
+                 {(hp_i + hm_i)(hp_j + hm_j)}.
+
+    Both are ``O(h^2)`` accurate with rounding error ``~ eps |f| / h^2``,
+    balanced by ``h ~ eps^(1/4)``.  The four points of ``H_ij`` and ``H_ji``
+    are the same, so the mixed partials are computed once for ``i < j`` and
+    mirrored: the result is exactly symmetric.  Cost: ``2 n^2 + 1``
+    evaluations.
+
+    References
+    ----------
+    J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed., section 8.2;
+    M. Abramowitz and I. A. Stegun, *Handbook of Mathematical Functions*, 25.3.26.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> H = hessian_fd(lambda v: v[0] ** 2 * v[1] + v[1] ** 3, [1.0, 2.0])
+    >>> np.allclose(H, [[4.0, 2.0], [2.0, 12.0]])
+    True
+    """
+    _check_callable(f)
+    x = as_float_array(x, "x")
+    hs = _coordinate_steps(x, h, 0.25)
+    n = x.size
+    flat_x = x.reshape(-1).astype(np.float64)
+    flat_h = hs.reshape(-1)
+    f0 = _eval(f, x, True, "hessian_fd")
+    # the points really used along each axis
+    xp = np.array([float(_shifted(x, (i,), (flat_h[i],)).reshape(-1)[i]) for i in range(n)])
+    xm = np.array([float(_shifted(x, (i,), (-flat_h[i],)).reshape(-1)[i]) for i in range(n)])
+    hp = xp - flat_x
+    hm = flat_x - xm
+    if n and not (np.all(hp > 0) and np.all(hm > 0)):
+        i = int(np.flatnonzero(~((hp > 0) & (hm > 0)))[0])
+        raise ValueError(f"h is too small to move x[{i}] = {flat_x[i]!r}")
+    f_plus = np.empty(n)
+    f_minus = np.empty(n)
+    for i in range(n):
+        f_plus[i] = _eval(f, _shifted(x, (i,), (flat_h[i],)), True, "hessian_fd")
+        f_minus[i] = _eval(f, _shifted(x, (i,), (-flat_h[i],)), True, "hessian_fd")
+    H = np.empty((n, n))
+    H[np.arange(n), np.arange(n)] = (2.0 * (hm * f_plus + hp * f_minus - (hp + hm) * f0)
+                                     / (hp * hm * (hp + hm)))
+    for i in range(n):
+        for j in range(i + 1, n):
+            f_pp = _eval(f, _shifted(x, (i, j), (flat_h[i], flat_h[j])), True, "hessian_fd")
+            f_pm = _eval(f, _shifted(x, (i, j), (flat_h[i], -flat_h[j])), True, "hessian_fd")
+            f_mp = _eval(f, _shifted(x, (i, j), (-flat_h[i], flat_h[j])), True, "hessian_fd")
+            f_mm = _eval(f, _shifted(x, (i, j), (-flat_h[i], -flat_h[j])), True, "hessian_fd")
+            H[i, j] = H[j, i] = (f_pp - f_pm - f_mp + f_mm) / ((hp[i] + hm[i]) * (hp[j] + hm[j]))
+    H = H.reshape(x.shape + x.shape).astype(x.dtype)
+    if active():
+        with section("Hessian by central differences"):
+            step("Steps", "h_i = (x_i + h_i) - x_i;  h ~ eps^(1/4) max(1, |x_i|)", x=x, h=hs)
+            step("Diagonal: second differences",
+                 "H_ii = (f(x + h_i e_i) - 2 f(x) + f(x - h_i e_i)) / h_i^2",
+                 f_x=float(f0), f_plus=f_plus.reshape(x.shape),
+                 f_minus=f_minus.reshape(x.shape), diagonal=np.diagonal(H.reshape(n, n)).copy())
+            step("Off-diagonal: four-point mixed differences, symmetric by construction",
+                 "H_ij = (f(x+h_i e_i+h_j e_j) - f(x+h_i e_i-h_j e_j) - f(x-h_i e_i+h_j e_j) "
+                 "+ f(x-h_i e_i-h_j e_j)) / (4 h_i h_j) = H_ji", H=H)
+    return H
