@@ -268,11 +268,13 @@ def _levels(richardson, h_classical: float) -> int:
     return check_int(richardson, "richardson", minimum=0, maximum=_MAX_LEVELS)
 
 
-def _tableau_row(D: np.ndarray, prev: list | None, expo: list) -> tuple[list, list]:
+def _tableau_row(D: np.ndarray, prev: list | None, expo: list,
+                 D_round: np.ndarray) -> tuple[list, list]:
     """Row i of the Richardson tableau from D_i and row i-1, with Ridders' error estimates.
 
     ``T[i, k] = T[i, k-1] + (T[i, k-1] - T[i-1, k-1]) / (2^{e_{k-1}} - 1)``;
-    ``err[i, k] = max(|T[i, k] - T[i, k-1]|, |T[i, k] - T[i-1, k-1]|)`` (inf if not finite).
+    ``err[i, k] = max(|T[i, k] - T[i, k-1]|, |T[i, k] - T[i-1, k-1]|, D_round)``
+    (inf if not finite), where ``D_round`` bounds the rounding error of row i.
     """
     row, err = [D], [None]
     if prev is None:
@@ -280,7 +282,8 @@ def _tableau_row(D: np.ndarray, prev: list | None, expo: list) -> tuple[list, li
     with np.errstate(all="ignore"):
         for k in range(1, len(prev) + 1):
             Tk = row[k - 1] + (row[k - 1] - prev[k - 1]) / (2.0 ** expo[k - 1] - 1.0)
-            e = np.maximum(np.abs(Tk - row[k - 1]), np.abs(Tk - prev[k - 1]))
+            e = np.maximum(np.maximum(np.abs(Tk - row[k - 1]), np.abs(Tk - prev[k - 1])),
+                           D_round)
             row.append(Tk)
             err.append(np.where(np.isfinite(e), e, np.inf))
     return row, err
@@ -439,15 +442,18 @@ def derivative(f, x, n=1, method="central", h=None, *, order=None, richardson=Tr
             if F.shape != X.shape:
                 raise ValueError(f"f must act elementwise: f(X) returned shape {F.shape} for X "
                                  f"of shape {X.shape}")
+            eps_f = eps_of(F.dtype) if F.dtype.kind == "f" else eps_of(np.float64)
             F = F.astype(np.float64, copy=False)
             ok = np.all(np.isfinite(F), axis=0)
             if finest and not np.all(ok):
                 _raise_nonfinite(F, X, x, hi, ok)
             with np.errstate(all="ignore"):
                 D = np.tensordot(w, F, axes=(0, 0)) / hi ** n
+                # rounding error of D_i, a floor under every error estimate of row i
+                D_round = 2.0 * eps_f * np.tensordot(np.abs(w), np.abs(F), axes=(0, 0)) / hi ** n
             if not finest:
                 D = np.where(ok, D, np.inf)
-            row, err = _tableau_row(D, prev, expo)
+            row, err = _tableau_row(D, prev, expo, D_round)
             if i >= 2:   # look ahead: row i-1's entries must also agree with row i's
                 for k in range(1, i):
                     with np.errstate(invalid="ignore"):
