@@ -12,8 +12,6 @@ ratios, not the absolute times.
 from __future__ import annotations
 
 import argparse
-import platform
-import statistics
 import sys
 import time
 from dataclasses import dataclass
@@ -22,7 +20,9 @@ from typing import Callable
 import numpy as np
 import scipy.linalg
 import scipy.spatial.distance
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import threadpool_limits
+
+from _harness import machine_line, time_pair
 
 import mathforml.linalg as mla
 
@@ -98,39 +98,6 @@ def cases(sizes: list[int], lstsq_shape=(20000, 200)) -> list[Case]:
     return out
 
 
-def time_pair(case: Case, repeat: int, clock=time.process_time) -> tuple[float, float, float]:
-    """Median ours, median reference, median of per-pair ratios."""
-    case.ours()
-    case.ref()  # warm up both
-    ours, ref, ratios = [], [], []
-    for _ in range(repeat):
-        t0 = clock()
-        case.ours()
-        t1 = clock()
-        case.ref()
-        t2 = clock()
-        ours.append(t1 - t0)
-        ref.append(t2 - t1)
-        ratios.append((t1 - t0) / (t2 - t1))
-    return statistics.median(ours), statistics.median(ref), statistics.median(ratios)
-
-
-def machine_line() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    blas = ", ".join(f"{i.get('internal_api')} {i.get('version')}" for i in threadpool_info()
-                     if i.get("user_api") == "blas") or "unknown BLAS"
-    return (f"{cpu}; Python {platform.python_version()}; NumPy {np.__version__}; "
-            f"SciPy {scipy.__version__}; {blas}; 1 BLAS thread")
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="256,1024", help="square sizes (default 256,1024)")
@@ -151,7 +118,7 @@ def main(argv=None) -> int:
         for case in cases(sizes):
             if only and case.name not in only and case.name.split(" ")[0] not in only:
                 continue
-            t_ours, t_ref, ratio = time_pair(case, repeat, clock)
+            t_ours, t_ref, ratio = time_pair(case.ours, case.ref, repeat, clock)
             verdict = "" if case.target is None else ("met" if ratio <= case.target else "MISSED")
             rows.append((case, t_ours, t_ref, ratio, verdict))
             if not args.markdown:

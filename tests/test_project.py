@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -32,15 +34,21 @@ def test_readme_main_command_runs_the_cli():
     assert "pip install ." in main_cmd and "mathforml explain solve" in main_cmd
 
 
-def test_linalg_does_not_import_heavy_or_reference_libraries():
-    code = ("import sys, mathforml.linalg; "
+@pytest.mark.parametrize("module", ["mathforml.linalg", "mathforml.calculus"])
+def test_pillars_do_not_import_heavy_or_reference_libraries(module):
+    code = (f"import sys, {module}; "
             "bad = [m for m in ('matplotlib', 'sklearn', 'scipy', 'scipy.linalg') if m in sys.modules]; "
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
 
-FORBIDDEN = ("numpy.linalg", "scipy.linalg", "scipy.optimize", "scipy.stats", "sklearn")
+FORBIDDEN = (
+    "numpy.linalg", "scipy.linalg", "scipy.optimize", "scipy.stats", "sklearn",
+    # the calculus pillar's references
+    "scipy.integrate", "scipy.differentiate", "scipy.misc", "numpy.polynomial", "numpy.gradient",
+    "numpy.trapezoid", "numpy.trapz", "torch", "jax", "sympy", "mpmath",
+)
 
 
 def _dotted(node) -> str:

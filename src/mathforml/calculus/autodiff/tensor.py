@@ -346,8 +346,14 @@ class Tensor:
         if create_graph:
             seed = Tensor(seed)
         grads = backward_pass(self, seed, create_graph=create_graph)
+        handed_out = set()
         for leaf, g in grads:
             if leaf.op is None:
+                if type(g) is not Tensor:
+                    # each leaf gets its own writable array (rules may share or broadcast one)
+                    if not g.flags.writeable or id(g) in handed_out or g is seed:
+                        g = np.array(g)
+                    handed_out.add(id(g))
                 leaf.grad = g if leaf.grad is None else leaf.grad + g
         from ...explain import active
         if active():
