@@ -63,11 +63,25 @@ def _leaf(x, name: str) -> Tensor:
         raise TypeError(f"argument {name} cannot be differentiated: {exc}") from None
 
 
+def _parameter_names(f, argnums) -> list | None:
+    import inspect
+    try:
+        params = [p.name for p in inspect.signature(f).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        return None
+    if argnums and max(argnums) < len(params):
+        return [params[i] for i in argnums]
+    return None
+
+
 def _trace(f, args, argnums, names=None):
     """Evaluate f with tensors at ``argnums``; return (output, inputs, nested)."""
     args = list(args)
     nested = _Depth.level > 0 or any(
         type(args[i]) is Tensor and args[i].requires_grad for i in argnums)
+    if names is None and active():          # label the walk-through with f's own names
+        names = _parameter_names(f, argnums)
     xs = []
     for k, i in enumerate(argnums):
         x = _leaf(args[i], names[k] if names else f"x{i}")

@@ -49,6 +49,16 @@ def _label(p, names) -> str:
     return repr(float(v)) if v.size == 1 else f"const{v.shape}"
 
 
+def _bindings(node, names) -> str:
+    """'x = x0, y = v1': which node plays which variable of the op's formula."""
+    n = len(node.parents)
+    return ", ".join(f"{_letter(k, n)} = {_label(p, names)}" for k, p in enumerate(node.parents))
+
+
+def _letter(k: int, n: int) -> str:
+    return ("x", "y")[k] if n <= 2 else f"x{k}"
+
+
 def chain_rule_table(output: Tensor, seed=None, wrt=None) -> list:
     """One row per edge of the reverse sweep from ``output``, in the order the sweep visits them.
 
@@ -94,9 +104,9 @@ def chain_rule_table(output: Tensor, seed=None, wrt=None) -> list:
                 local = unbroadcast(rule(np.ones_like(z), z, *args, **kw), p.shape)
             rows.append({
                 "node": names[id(node)], "op": node.op.name,
-                "formula": f"{names[id(node)]} = {node.op.name}("
-                           f"{', '.join(_label(q, names) for q in node.parents)})",
+                "formula": f"z = {node.op.formula} with {_bindings(node, names)}",
                 "value": z, "input": names[id(p)], "input_value": p.data, "rule": text,
+                "variable": _letter(k, len(node.parents)),
                 "local": local, "upstream": g, "product": product,
             })
             prev = grads.get(id(p))
@@ -115,8 +125,8 @@ def record_walkthrough(output: Tensor, seed=None, wrt=None, max_edges: int = 200
                 step(f"input {names[id(node)]}", value=node.data)
             else:
                 args = ", ".join(_label(q, names) for q in node.parents)
-                step(f"{names[id(node)]} = {node.op.name}({args})", node.op.formula,
-                     value=node.data)
+                step(f"{names[id(node)]} = {node.op.name}({args})",
+                     f"z = {node.op.formula} with {_bindings(node, names)}", value=node.data)
     rows = chain_rule_table(output, seed, wrt)
     with section("Backward pass: chain rule, output to inputs"):
         for i, r in enumerate(rows[:max_edges]):
@@ -125,7 +135,7 @@ def record_walkthrough(output: Tensor, seed=None, wrt=None, max_edges: int = 200
                 values[f"∂{r['node']}/∂{r['input']}"] = r["local"]
             values["product"] = r["product"]
             step(f"∂L/∂{r['input']} += ∂L/∂{r['node']} · ∂{r['node']}/∂{r['input']}",
-                 f"{r['formula']};  g·∂z/∂{r['input']} = {r['rule']}", **values)
+                 f"{r['formula']}:  g·∂z/∂{r['variable']} = {r['rule']}", **values)
         if len(rows) > max_edges:
             step(f"... {len(rows) - max_edges} more edges not shown")
     leaves = [n for n in order if n.op is None or (stop is not None and id(n) in stop)]
