@@ -193,7 +193,11 @@ def _d_pow_base(g, z, x, y):
 
 def _d_pow_exponent(g, z, x, y):
     # z·log x, with the 0·log 0 = 0 convention at x = 0
-    return g * z * log(where(np.equal(_value(x), 0), 1.0, x))
+    safe_x = where(np.equal(_value(x), 0), 1.0, x)
+    if type(safe_x) is not Tensor:
+        # a constant base (2.0 ** y): its log must not promote a float32 z to float64
+        safe_x = np.asarray(safe_x, dtype=np.result_type(_value(z)))
+    return g * z * log(safe_x)
 
 
 def _d_matmul_left(g, z, a, b):
