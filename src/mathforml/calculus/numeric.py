@@ -249,7 +249,10 @@ def _point_text(p) -> str:
     p = np.asarray(p)
     if p.ndim == 0:
         return repr(float(p))
-    return np.array2string(p, precision=17, separator=", ", threshold=20)
+    if p.size <= 20:
+        text = ", ".join(repr(float(v)) for v in p.ravel())
+        return f"[{text}]" if p.ndim == 1 else f"[{text}] (shape {p.shape})"
+    return np.array2string(p, separator=", ", threshold=20)
 
 
 def _default_scale(x: np.ndarray) -> np.ndarray:
@@ -377,8 +380,14 @@ def derivative(f, x, n=1, method="central", h=None, *, order=None, richardson=Tr
     ``T[i, 0] = D_i``, ``T[i, k] = T[i, k-1] + (T[i, k-1] - T[i-1, k-1]) /
     (2^{e_{k-1}} - 1)`` eliminates the error terms ``h^{e_k}`` (``e_k = p +
     2k`` central, ``p + k`` one-sided).  The error estimate of ``T[i, k]`` is
-    ``max(|T[i, k] - T[i, k-1]|, |T[i, k] - T[i-1, k-1]|)``; each point gets
-    the entry with the smallest estimate (Ridders' method).  Entries built from
+    ``max(|T[i, k] - T[i, k-1]|, |T[i, k] - T[i-1, k-1]|, |T[i+1, k] - T[i, k]|,
+    2 eps sum_j |w_j f(x + j h_i)| / h_i^n)``; each point gets the entry with
+    the smallest estimate (Ridders' method).  The look-ahead term rejects
+    coarse steps that agree by accident (a periodic ``f`` sampled at whole
+    periods); the last term, a bound on the rounding error of ``D_i``, keeps
+    the estimate honest where neighbouring entries agree to the last bit.
+    The steps scale with ``max(1, |x|)``: for an ``f`` that varies on a much
+    smaller scale than ``|x| / 16``, pass ``h``.  Entries built from
     non-finite values (a coarse step leaving the domain of ``f``) are never
     chosen; a non-finite value at the finest level raises.  NumPy floating
     point warnings raised inside ``f`` at coarse levels are silenced.
