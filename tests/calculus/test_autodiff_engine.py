@@ -193,8 +193,6 @@ def test_float32_through_the_functional_api():
     assert hessian(f)(x).dtype == np.float32
 
 
-@pytest.mark.xfail(strict=True, reason="tensor.py: a float64 constant promotes the value (NumPy's "
-                   "rule) and the adjoint, and the leaf's gradient is not cast back to its dtype")
 def test_gradient_of_a_float32_leaf_has_its_dtype_even_after_promotion():
     x = leaf([1.0, 2.0], np.float32)
     z = np.array([1.0, 1.0]) * x                # float64 constant: z is float64 by NumPy's rules

@@ -50,6 +50,7 @@ Kinks take the subgradient 0 (``relu'(0) = abs'(0) = 0``); ``maximum`` and
 from __future__ import annotations
 
 import builtins
+import math
 import operator
 
 import numpy as np
@@ -219,13 +220,19 @@ def _d_matmul_right(g, z, a, b):
 
 
 def _d_sum(g, z, x, axis, keepdims):
-    return broadcast_to(_restore(g, _shape(x), axis, keepdims), _shape(x))
+    shape = _shape(x)
+    g = _restore(g, shape, axis, keepdims)
+    if type(g) is Tensor:
+        return broadcast_to(g, shape)
+    out = np.empty(shape, dtype=np.result_type(g))   # cheaper than np.broadcast_to for small x
+    out[...] = g
+    return out
 
 
 def _count(shape, axis) -> int:
     if axis is None:
-        return int(np.prod(shape, dtype=np.int64))
-    return int(np.prod([shape[a] for a in axis], dtype=np.int64))
+        return math.prod(shape)
+    return math.prod([shape[a] for a in axis])
 
 
 def _d_mean(g, z, x, axis, keepdims):
@@ -347,9 +354,10 @@ def _relu(x):
 
 def _logsumexp(x, axis, keepdims):
     x = np.asarray(x)
-    m = np.max(x, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)    # all -inf slices stay -inf, no inf - inf
-    s = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    m = np.maximum.reduce(x, axis=axis, keepdims=True)
+    if not np.isfinite(m).all():
+        m = np.where(np.isfinite(m), m, 0)    # all -inf slices stay -inf, no inf - inf
+    s = np.log(np.add.reduce(np.exp(x - m), axis=axis, keepdims=True)) + m
     if keepdims:
         return s
     return s.reshape(()) if axis is None else np.squeeze(s, axis=axis)
@@ -455,6 +463,10 @@ def _reduction(op, fn, x, axis, keepdims):
     return fn(x, _norm_axis(axis, x.ndim), keepdims)
 
 
+def _sum(a, axis, keepdims):
+    return np.add.reduce(a, axis=axis, keepdims=keepdims)
+
+
 def sum(x, axis=None, keepdims=False):
     """Sum over ``axis`` (all axes by default).
 
@@ -462,7 +474,7 @@ def sum(x, axis=None, keepdims=False):
     >>> sum(x, axis=0).data
     array([4., 6.])
     """
-    return _reduction(SUM, lambda a, ax, kd: np.sum(a, axis=ax, keepdims=kd), x, axis, keepdims)
+    return _reduction(SUM, _sum, x, axis, keepdims)
 
 
 def mean(x, axis=None, keepdims=False):

@@ -492,9 +492,11 @@ def backward_pass(root: Tensor, seed, *, create_graph: bool = False, wrt=None) -
                 if type(p) is not Tensor or not p.requires_grad:
                     continue
                 gk = vjps[k](g, z, *args, **kw) if kw else vjps[k](g, z, *args)
-                pshape = p.data.shape
-                if _shape(gk) != pshape:
-                    gk = unbroadcast(gk, pshape)
+                pdata = p.data
+                if _shape(gk) != pdata.shape:
+                    gk = unbroadcast(gk, pdata.shape)
+                if not create_graph and gk.dtype != pdata.dtype:
+                    gk = gk.astype(pdata.dtype)    # an adjoint has its variable's dtype
                 if check:
                     _finite_or_raise(gk, f"non-finite gradient in the backward pass of "
                                          f"{node.op.name!r} (z = {node.op.formula}) with respect "
