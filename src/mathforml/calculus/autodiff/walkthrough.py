@@ -76,7 +76,10 @@ def chain_rule_table(output: Tensor, seed=None, wrt=None) -> list:
     list of dict
         Keys ``node``, ``op``, ``formula``, ``value``, ``input``, ``input_value``,
         ``rule`` (the VJP formula), ``local`` (∂node/∂input for elementwise or
-        scalar nodes, else None), ``upstream``, ``product``.
+        scalar nodes, else None; for an elementwise node it has the node's shape,
+        so a broadcast input shows one local derivative per copy), ``upstream``,
+        ``product`` (``upstream·local`` summed over the copies of a broadcast
+        input: the input's shape).
     """
     if type(output) is not Tensor or not output.requires_grad:
         return []
@@ -100,7 +103,12 @@ def chain_rule_table(output: Tensor, seed=None, wrt=None) -> list:
             text, rule = node.op.partials[k]
             product = unbroadcast(rule(g, z, *args, **kw), p.shape)
             local = None
-            if node.op.elementwise or (z.size == 1 and p.size == 1):
+            if node.op.elementwise:
+                # in the node's shape: entry [i] is ∂z[i]/∂x at the copy of x that z[i]
+                # used, so product = Σ over broadcast copies of upstream·local (summing
+                # the local derivatives themselves would not give the product)
+                local = np.array(np.broadcast_to(rule(np.ones_like(z), z, *args, **kw), z.shape))
+            elif z.size == 1 and p.size == 1:
                 local = unbroadcast(rule(np.ones_like(z), z, *args, **kw), p.shape)
             rows.append({
                 "node": names[id(node)], "op": node.op.name,
