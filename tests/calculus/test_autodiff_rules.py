@@ -84,6 +84,9 @@ CASES = [
     ("matmul 1-D@1-D", lambda a, b: a @ b, (normal(4), normal(4))),
     ("matmul batched 3-D@2-D", lambda a, b: a @ b, (normal(2, 3, 4), normal(4, 2))),
     ("matmul batched 3-D@3-D", lambda a, b: a @ b, (normal(2, 3, 4), normal(2, 4, 2))),
+    ("matmul 1-D@3-D", lambda a, b: a @ b, (normal(4), normal(2, 4, 3))),
+    ("matmul 3-D@1-D", lambda a, b: a @ b, (normal(2, 3, 4), normal(4))),
+    ("matmul batch-broadcast 4-D@3-D", lambda a, b: a @ b, (normal(2, 1, 3, 4), normal(5, 4, 2))),
     ("matmul tanh(W x) (MLP layer)", lambda W, x: tanh(W @ x), (normal(3, 4), normal(4, 2))),
     ("matmul ndarray@Tensor", lambda x: C34 @ (x * x), (normal(4, 2),)),
     # --- elementwise functions ----------------------------------------------------------
@@ -134,6 +137,7 @@ CASES = [
     ("softmax axis=0", lambda x: softmax(x, axis=0) * C34, (normal(3, 4),)),
     ("log_softmax axis=-1", lambda x: log_softmax(x), (normal(3, 4),)),
     ("log_softmax axis=1 of 3-D", lambda x: log_softmax(x, axis=1), (normal(2, 3, 4),)),
+    ("softmax axis=(0,1)", lambda x: softmax(x, axis=(0, 1)), (normal(3, 4),)),
     ("cross-entropy", lambda z: -sum(log_softmax(z) * (C34 > 0)), (normal(3, 4),)),
     # --- shape operations ----------------------------------------------------------------
     ("reshape", lambda x: reshape(x, (4, 3)) @ x, (normal(3, 4),)),
@@ -153,6 +157,10 @@ CASES = [
     ("getitem fancy with repeats", lambda x: x[[0, 0, 2, 0]] ** 2, (normal(3, 4),)),
     ("getitem fancy 2-D repeats", lambda x: exp(x[[0, 2, 2], [1, 1, 3]]), (normal(3, 4),)),
     ("getitem fancy + slice", lambda x: x[:, [3, 0, 3]] * x[:, :3], (normal(3, 4),)),
+    ("getitem fancy split by a slice", lambda x: x[[0, 1, 1], :, [1, 2, 2]] ** 2,
+     (normal(2, 3, 4),)),
+    ("getitem fancy negative + None", lambda x: x[None, [-1, 0, -1]] ** 3, (normal(3, 4),)),
+    ("getitem negative steps 3-D", lambda x: sin(x[::-1, ::-2, 1:]), (normal(2, 3, 4),)),
     ("getitem boolean mask", lambda x: sin(x[MASK34]) * x[MASK34], (normal(3, 4),)),
     ("getitem boolean rows", lambda x: x[np.array([True, False, True])] ** 2, (normal(3, 4),)),
     # --- joining -------------------------------------------------------------------------
@@ -161,6 +169,8 @@ CASES = [
      (normal(3, 1), normal(3, 4))),
     ("concatenate with constant", lambda x: concatenate([C34, x ** 2], axis=1) * 0.5,
      (normal(3, 2),)),
+    ("concatenate axis=-2 3-D", lambda x, y: concatenate([x, y], axis=-2) ** 2,
+     (normal(2, 1, 3), normal(2, 2, 3))),
     ("stack axis=0", lambda x, y: stack([x, y]) ** 2, (normal(3, 4), normal(3, 4))),
     ("stack axis=-1 reused", lambda x: exp(stack([x, x * x, x], axis=-1)), (normal(3, 4),)),
     ("stack axis=1", lambda x, y: stack([sin(x), y], axis=1) * x[:, None, :],
