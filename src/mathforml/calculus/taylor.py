@@ -853,14 +853,15 @@ class QuadraticApproximation:
     def __call__(self, x):
         x = as_float_array(_value(x), "x", check_finite=False)
         x0, g, H = self.x0, self.gradient, self.hessian
-        h = x - x0
         if x0.ndim == 0:
+            h = x - x0
             q = self.value + g * h + 0.5 * H * (h * h)
         else:
             n = x0.shape[0]
             if x.ndim == 0 or x.shape[-1] != n:
                 raise ValueError(f"x must have {n} entries in its last axis (rows are points), "
                                  f"got shape {x.shape}")
+            h = x - x0
             q = self.value + h @ g + 0.5 * np.sum((h @ H) * h, axis=-1)
         return q[()] if np.ndim(q) == 0 else q
 
