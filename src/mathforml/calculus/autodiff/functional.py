@@ -18,6 +18,7 @@ array([[ 6.,  0.],
 """
 from __future__ import annotations
 
+import contextvars
 import functools
 from typing import Callable, Sequence
 
@@ -30,10 +31,10 @@ from . import ops as _ops
 __all__ = ["grad", "value_and_grad", "jacobian", "jvp", "vjp", "hessian", "hvp", "check_grads"]
 
 
-class _Depth:
-    """How many transforms are evaluating their function right now."""
-
-    level = 0
+#: How many transforms are evaluating their function right now, in this thread / task
+#: (a context variable: a transform running in another thread must not make this one nested).
+_DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("mathforml_autodiff_depth",
+                                                             default=0)
 
 
 def _check_callable(f, name: str = "f") -> None:
@@ -78,7 +79,8 @@ def _parameter_names(f, argnums) -> list | None:
 def _trace(f, args, argnums, names=None):
     """Evaluate f with tensors at ``argnums``; return (output, inputs, nested)."""
     args = list(args)
-    nested = _Depth.level > 0 or any(
+    depth = _DEPTH.get()
+    nested = depth > 0 or any(
         type(args[i]) is Tensor and args[i].requires_grad for i in argnums)
     if names is None and active():          # label the walk-through with f's own names
         names = _parameter_names(f, argnums)
@@ -87,12 +89,12 @@ def _trace(f, args, argnums, names=None):
         x = _leaf(args[i], names[k] if names else f"x{i}")
         args[i] = x
         xs.append(x)
-    _Depth.level += 1
+    token = _DEPTH.set(depth + 1)
     try:
         with silenced():
             out = f(*args)
     finally:
-        _Depth.level -= 1
+        _DEPTH.reset(token)
     return out, xs, nested
 
 
