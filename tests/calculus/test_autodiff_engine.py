@@ -539,3 +539,50 @@ def test_empty_selection_of_a_nonempty_array_gives_zero_gradient():
     x = leaf([1.0, 2.0, 3.0])
     sum(x[x.data > 5] * 2.0 + 1.0).backward()
     np.testing.assert_array_equal(x.grad, [0.0, 0.0, 0.0])
+
+
+# ---------------------------------------------------------------------------
+# Threads: one thread's modes must not leak into another's
+# ---------------------------------------------------------------------------
+def _in_other_thread(block):
+    """Run ``block(inside, release)`` in a thread; return once it signalled ``inside``."""
+    import threading
+    inside, release = threading.Event(), threading.Event()
+    t = threading.Thread(target=block, args=(inside, release), daemon=True)
+    t.start()
+    assert inside.wait(10)
+    return t, release
+
+
+def test_a_transform_running_in_another_thread_does_not_make_this_one_nested():
+    def block(inside, release):
+        def f(v):
+            inside.set()
+            release.wait(10)
+            return sum(v * v)
+        grad(f)(np.ones(2))
+    t, release = _in_other_thread(block)
+    try:
+        g = grad(lambda v: sum(v * v))(np.array([1.0, 2.0]))
+    finally:
+        release.set()
+        t.join(10)
+    assert type(g) is np.ndarray
+    np.testing.assert_array_equal(g, [2.0, 4.0])
+
+
+@pytest.mark.xfail(strict=True, reason="tensor.py: the grad mode (_GradMode.enabled, also switched "
+                   "off by every backward sweep) is process-global, not per thread/context")
+def test_no_grad_in_another_thread_does_not_stop_recording_here():
+    def block(inside, release):
+        with no_grad():
+            inside.set()
+            release.wait(10)
+    t, release = _in_other_thread(block)
+    try:
+        x = leaf([1.0])
+        recorded = (x * 2.0).requires_grad
+    finally:
+        release.set()
+        t.join(10)
+    assert recorded
