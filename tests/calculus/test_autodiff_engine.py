@@ -304,6 +304,30 @@ def test_backward_with_an_explicit_gradient():
         (x * x).backward(np.ones(2))
 
 
+def test_create_graph_then_backward_again_like_pytorch():
+    x = leaf(2.0)
+    (x ** 3).backward(create_graph=True)
+    g = x.grad                                   # 3x² as a recorded tensor
+    assert type(g) is Tensor and float(g.data) == 12.0
+    x.grad = None
+    g.backward()                                 # d(3x²)/dx = 6x
+    assert float(x.grad) == 12.0
+    y = leaf(2.0)
+    (y ** 3).backward(create_graph=True)
+    y.grad.backward()                            # without a reset the two accumulate: 12 + 12
+    assert float(_data(y.grad)) == 24.0
+
+
+def _data(t):
+    return t.data if type(t) is Tensor else t
+
+
+def test_backward_on_a_leaf():
+    x = leaf([1.0, 2.0])
+    x.backward(np.array([3.0, -1.0]))
+    np.testing.assert_array_equal(x.grad, [3.0, -1.0])
+
+
 def test_leaf_gradients_are_distinct_writable_arrays():
     a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
     sum(a + b).backward()
