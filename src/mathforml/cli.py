@@ -346,19 +346,15 @@ def _one_variable(text: str, at: str):
 def _several_variables(text: str, at: str):
     """The expression and the point as a float vector in the order of its variables."""
     names, values = parse_point(at)
-    if names:
-        f = _parse_expr(text, names)
-    else:
-        f = _parse_expr(text)
-        if not f.variables:
-            raise InputError("the expression has no variable to differentiate with respect to")
+    f = _parse_expr(text, names)
+    if not f.variables:
+        raise InputError("the expression has no variable to differentiate with respect to")
+    if not names:
         if len(values) != len(f.variables):
             raise InputError(
                 f"--at has {len(values)} value(s) but the expression has {len(f.variables)} "
-                f"variable(s) ({', '.join(f.variables) or 'none'}); give them in this order "
+                f"variable(s) ({', '.join(f.variables)}); give them in this order "
                 "or by name (x=1, y=2)")
-    if not f.variables:
-        raise InputError("the expression has no variable to differentiate with respect to")
     return f, np.array(values, dtype=float)
 
 
