@@ -397,6 +397,11 @@ def test_explain_quadratic():
     np.testing.assert_array_equal(s.values["gradient"], q.gradient)
     assert s.values["value"] == 0.0
     assert "∇²f(x0)" in s.formula
+    # curvature: eigenvalues of [[802, -400], [-400, 200]] are 501 ± sqrt(301² + 400²)
+    np.testing.assert_allclose(s.values["hessian_eigenvalues"],
+                               [501 - np.hypot(301, 400), 501 + np.hypot(301, 400)], rtol=1e-12)
+    assert repr(q) == ("QuadraticApproximation(x0=[1.0, 1.0], value=0.0, gradient=[0.0, 0.0], "
+                       "hessian=[[802.0, -400.0], [-400.0, 200.0]])")
 
 
 def test_results_identical_with_and_without_recorder():

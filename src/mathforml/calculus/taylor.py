@@ -451,7 +451,8 @@ def _tanh(X, z, x, K):
     Z = np.empty(X.shape, dtype=X.dtype)
     W = np.empty(X.shape, dtype=X.dtype)
     Z[0] = z
-    W[0] = 1.0 / np.cosh(X[0]) ** 2                      # 1 - tanh² without cancellation
+    with np.errstate(over="ignore"):                    # cosh overflows to inf: W_0 = 0
+        W[0] = 1.0 / np.cosh(X[0]) ** 2                  # 1 - tanh² without cancellation
     dX = _weights(K, X.ndim - 1) * X
     for k in range(1, K + 1):
         Z[k] = _conv(dX, W, k, 1) / k
@@ -866,8 +867,8 @@ class QuadraticApproximation:
         return q[()] if np.ndim(q) == 0 else q
 
     def __repr__(self):
-        return (f"QuadraticApproximation(x0={self.x0!r}, value={self.value!r}, "
-                f"gradient={self.gradient!r}, hessian={self.hessian!r})")
+        return (f"QuadraticApproximation(x0={self.x0.tolist()}, value={float(self.value)!r}, "
+                f"gradient={self.gradient.tolist()}, hessian={self.hessian.tolist()})")
 
 
 def quadratic_approximation(f, x0) -> QuadraticApproximation:
@@ -942,7 +943,12 @@ def quadratic_approximation(f, x0) -> QuadraticApproximation:
         H = H.reshape(x0.shape * 2)
     result = QuadraticApproximation(x0=x0, value=f0, gradient=g, hessian=H)
     if active():
+        extra = {}
+        if x0.ndim == 1 and np.all(np.isfinite(H)):
+            from ..linalg import eigvalsh
+            with silenced():                       # curvature, for the explanation only
+                extra["hessian_eigenvalues"] = eigvalsh(0.5 * (H + H.T))
         step("Quadratic (second-order Taylor) approximation",
              "q(x) = f(x0) + ∇f(x0)ᵀ (x - x0) + ½ (x - x0)ᵀ ∇²f(x0) (x - x0)",
-             x0=x0, value=f0, gradient=g, hessian=H)
+             x0=x0, value=f0, gradient=g, hessian=H, **extra)
     return result
