@@ -419,3 +419,43 @@ def test_source_has_no_eval_exec_compile_or_import_calls():
             mods = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
             assert not {"builtins", "importlib", "code", "codeop"} & set(mods), mods
     assert "parse" in calls          # the scan did see the calls (ast.parse)
+
+
+# ---------------------------------------------------------------------------
+# Robustness: any text either parses or raises ExpressionError (never anything else)
+# ---------------------------------------------------------------------------
+from hypothesis import given, settings, strategies as st   # noqa: E402
+
+_ALPHABET = "x y e pi sin exp max _ . , ( ) [ ] { } + - * / ** ^ % @ = < : ' \" 0 1 9 . 1e5 lambda if not"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_ALPHABET.split(" ") + [" "]), max_size=30).map("".join))
+def test_random_texts_parse_or_raise_expression_error(text):
+    try:
+        f = parse_expression(text)
+    except ExpressionError as exc:
+        assert exc.column is None or 1 <= exc.column <= len(text) + 1
+        return
+    # what parses is an Expression whose canonical text parses to the same variables
+    assert parse_expression(str(f)).variables == f.variables
+
+
+@pytest.mark.parametrize("text, point, want", VALUES)
+def test_str_is_canonical_python_syntax_with_the_same_value(text, point, want):
+    f = parse_expression(text)
+    g = parse_expression(str(f))
+    assert g.variables == f.variables
+    assert float(g(**point)) == float(f(**point))
+
+
+def test_grad_of_expression_not_using_its_variable_is_zero():
+    f = parse_expression("3*pi", variables="x")
+    assert float(grad(f)(2.0)) == 0.0
+    np.testing.assert_array_equal(grad(lambda v: f(v).sum())(np.ones(3)), np.zeros(3))
+
+
+def test_python_syntax_warnings_are_not_passed_on(recwarn):
+    with pytest.raises(ExpressionError, match="conditional"):
+        parse_expression("1if x else 2")
+    assert not [w for w in recwarn if issubclass(w.category, SyntaxWarning)]

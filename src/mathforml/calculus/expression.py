@@ -73,6 +73,7 @@ import functools
 import keyword
 import math
 import re
+import warnings
 from types import MappingProxyType
 from typing import Callable, Sequence
 
@@ -494,7 +495,10 @@ def parse_expression(text: str, variables: Sequence[str] | str | None = None) ->
     if not source.strip():
         raise ExpressionError("empty expression", text)
     try:
-        tree = ast.parse(source, mode="eval")
+        with warnings.catch_warnings():     # "invalid decimal literal" and the like
+            warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         off = (exc.offset or 1) - 1
         col = origin[max(0, min(off, len(origin) - 1))] + 1
