@@ -459,3 +459,9 @@ def test_python_syntax_warnings_are_not_passed_on(recwarn):
     with pytest.raises(ExpressionError, match="conditional"):
         parse_expression("1if x else 2")
     assert not [w for w in recwarn if issubclass(w.category, SyntaxWarning)]
+
+
+def test_variable_names_are_read_like_python_identifiers():
+    f = parse_expression("ｘ**2", variables=("ｘ",))          # full-width x is x (NFKC)
+    assert f.variables == ("x",) and float(f(3.0)) == 9.0
+    assert parse_expression("x10*x9").variables == ("x9", "x10")

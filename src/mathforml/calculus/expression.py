@@ -73,6 +73,7 @@ import functools
 import keyword
 import math
 import re
+import unicodedata
 import warnings
 from types import MappingProxyType
 from typing import Callable, Sequence
@@ -265,7 +266,7 @@ class _Reader:
 
     # -- the walk -------------------------------------------------------------
     def read(self, node):
-        """Return ``(kind, payload)``: ``("const", float)`` or ``("fn", closure)``."""
+        """``(kind, payload)``: ``("const", float)``, ``("var", index)`` or ``("fn", closure)``."""
         t = type(node)
         if t is ast.Constant:
             return self.constant(node)
@@ -296,7 +297,7 @@ class _Reader:
 
     def name(self, node):
         n = node.id
-        if n in CONSTANTS and n not in self.index:
+        if n in CONSTANTS:
             return "const", CONSTANTS[n]
         if n in FUNCTIONS:
             return self.fail(node, f"'{n}' is a function; call it as {n}(...)")
@@ -409,10 +410,12 @@ def _depth_check(tree, reader: _Reader) -> None:
 def _check_variable_names(variables) -> tuple:
     if isinstance(variables, str):
         variables = [v for v in re.split(r"[,\s]+", variables) if v]
-    names = tuple(variables)
-    for v in names:
+    for v in variables:
         if not isinstance(v, str) or not v.isidentifier():
             raise ExpressionError(f"variables must be identifiers, got {v!r}")
+    # Python reads identifiers in NFKC form (a full-width 'ｘ' is 'x'): so do we
+    names = tuple(unicodedata.normalize("NFKC", v) for v in variables)
+    for v in names:
         if v.startswith("_"):
             raise ExpressionError(f"variable names may not start with '_', got {v!r}")
         if v in FUNCTIONS or v in CONSTANTS:
@@ -425,7 +428,7 @@ def _check_variable_names(variables) -> tuple:
 
 
 def _natural_key(name: str):
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)], name
+    return [int(t) if t.isdecimal() else t for t in re.split(r"(\d+)", name)], name
 
 
 def parse_expression(text: str, variables: Sequence[str] | str | None = None) -> "Expression":
