@@ -595,8 +595,6 @@ def test_a_transform_running_in_another_thread_does_not_make_this_one_nested():
     np.testing.assert_array_equal(g, [2.0, 4.0])
 
 
-@pytest.mark.xfail(strict=True, reason="tensor.py: the grad mode (_GradMode.enabled, also switched "
-                   "off by every backward sweep) is process-global, not per thread/context")
 def test_no_grad_in_another_thread_does_not_stop_recording_here():
     def block(inside, release):
         with no_grad():

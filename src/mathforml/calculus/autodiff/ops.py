@@ -189,6 +189,12 @@ class _VJPs:
 # Rules take (g, z, *inputs, **params) and return g·∂z/∂input.
 # ---------------------------------------------------------------------------
 def _d_pow_base(g, z, x, y):
+    if type(y) is not Tensor and np.ndim(y) == 0:
+        # constant exponents 1 and 0: no x**0 node, whose own derivative 0·x**-1 is NaN at 0
+        if y == 1:
+            return g
+        if y == 0:
+            return g * 0
     return g * y * x ** (y - 1)
 
 

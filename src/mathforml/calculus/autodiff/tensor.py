@@ -38,7 +38,7 @@ Design choices
 """
 from __future__ import annotations
 
-from numbers import Number
+from contextvars import ContextVar
 
 import numpy as np
 
@@ -101,9 +101,33 @@ class _NoContext:
 _NO_CONTEXT = _NoContext()
 
 
-class _GradMode:
-    enabled = True
-    check_finite = False
+_ENABLED: ContextVar[bool] = ContextVar("mathforml_grad_enabled", default=True)
+_CHECK_FINITE: ContextVar[bool] = ContextVar("mathforml_check_finite_grads", default=False)
+
+
+class _Modes:
+    """Recording and debug switches, per thread / async context (context variables)."""
+
+    __slots__ = ()
+
+    @property
+    def enabled(self) -> bool:
+        return _ENABLED.get()
+
+    @enabled.setter
+    def enabled(self, flag: bool) -> None:
+        _ENABLED.set(bool(flag))
+
+    @property
+    def check_finite(self) -> bool:
+        return _CHECK_FINITE.get()
+
+    @check_finite.setter
+    def check_finite(self, flag: bool) -> None:
+        _CHECK_FINITE.set(bool(flag))
+
+
+_GradMode = _Modes()
 
 
 class no_grad:
@@ -379,10 +403,12 @@ def make(data, op: Op, parents: tuple, params=None) -> Tensor:
     t.grad = None
     t.name = None
     t.params = params
-    if _GradMode.check_finite:
+    if type(data) is not np.ndarray:
+        t.data = data = np.asarray(data)       # 0-d results of ufuncs are numpy scalars
+    if _CHECK_FINITE.get():
         _finite_or_raise(data, f"non-finite value in the forward pass of {op.name!r} "
                                f"(z = {op.formula})")
-    if _GradMode.enabled:
+    if _ENABLED.get():
         for p in parents:
             if type(p) is Tensor and p.requires_grad:
                 t.requires_grad = True
