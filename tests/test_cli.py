@@ -115,3 +115,18 @@ def test_commands_run(args, capsys):
 def test_no_arguments_prints_help(capsys):
     assert main([]) == 0
     assert "explain" in capsys.readouterr().out
+
+
+def test_output_piped_into_a_reader_that_stops_early_gives_no_traceback(monkeypatch):
+    import io
+    import os
+    read_end, write_end = os.pipe()
+    os.close(read_end)                           # the reader has gone (like `| head` after a line)
+    stdout = io.TextIOWrapper(os.fdopen(write_end, "wb", buffering=0), write_through=True)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    try:
+        status = main(["explain", "solve", "[[2,1],[1,3]]", "[3,5]"])
+    finally:
+        monkeypatch.undo()
+        stdout.close()
+    assert status == 0
