@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from mathforml.calculus.autodiff import (
-    Tensor, abs, broadcast_to, check_finite_grads, concatenate, cos, exp, grad, hessian, log,
-    log1p, log_softmax, logsumexp, max, maximum, mean, minimum, no_grad, relu, reshape,
-    sigmoid, sin, softmax, softplus, sqrt, stack, sum, tanh, transpose, where,
+    Tensor, abs, broadcast_to, check_finite_grads, concatenate, cos, cross_entropy, exp, grad,
+    hessian, log, log1p, log_softmax, logsumexp, max, maximum, mean, minimum, no_grad, relu,
+    reshape, sigmoid, sin, softmax, softplus, sqrt, stack, sum, tanh, transpose, where,
 )
 from mathforml.calculus.autodiff import ops
 
@@ -143,6 +143,7 @@ FLOAT32_OPS = {
     "logsumexp": lambda x, y, v: logsumexp(x, axis=1),
     "softmax": lambda x, y, v: softmax(x),
     "log_softmax": lambda x, y, v: log_softmax(x),
+    "cross_entropy": lambda x, y, v: cross_entropy(x, np.zeros(x.shape[:-1], dtype=int)),
     "reshape": lambda x, y, v: reshape(x, (4, 3)),
     "transpose": lambda x, y, v: transpose(x),
     "broadcast_to": lambda x, y, v: broadcast_to(v, (3, 4)),
@@ -608,3 +609,39 @@ def test_no_grad_in_another_thread_does_not_stop_recording_here():
         release.set()
         t.join(10)
     assert recorded
+
+
+def test_fused_cross_entropy_equals_its_unfused_composition():
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((5, 4)) * 3
+    y = np.array([0, 3, 1, 1, 2])
+    a, b = Tensor(X, requires_grad=True), Tensor(X, requires_grad=True)
+    fused = cross_entropy(a, y)
+    unfused = -mean(log_softmax(b)[np.arange(5), y])
+    assert np.isclose(fused.item(), unfused.item(), rtol=1e-14)
+    fused.backward()
+    unfused.backward()
+    np.testing.assert_allclose(a.grad, b.grad, rtol=1e-13, atol=1e-16)
+    # the textbook form, by hand: (softmax - onehot) / n
+    P = np.exp(X - X.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    P[np.arange(5), y] -= 1
+    np.testing.assert_allclose(a.grad, P / 5, rtol=1e-13, atol=1e-16)
+
+
+def test_cross_entropy_with_huge_logits_is_finite_and_exact():
+    x = Tensor([[1000.0, -1000.0], [-1000.0, 1000.0]], requires_grad=True)
+    loss = cross_entropy(x, [1, 1])          # row 0 is wrong by 2000 nats, row 1 right
+    assert loss.item() == 1000.0
+    loss.backward()
+    np.testing.assert_array_equal(x.grad, [[0.5, -0.5], [0.0, 0.0]])
+
+
+@pytest.mark.parametrize("labels, match", [
+    ([0, 2], r"labels must lie in 0\.\.1"),
+    ([0], r"labels have shape \(1,\), logits \(2, 2\) need \(2,\)"),
+    ([0.5, 1.0], "integer class indices"),
+])
+def test_cross_entropy_rejects_bad_labels(labels, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        cross_entropy(Tensor(np.zeros((2, 2))), labels)

@@ -22,8 +22,8 @@ import numpy as np
 import pytest
 
 from mathforml.calculus.autodiff import (
-    Tensor, abs, broadcast_to, check_grads, concatenate, cos, exp, log, log1p, log_softmax,
-    logsumexp, matmul, max, maximum, mean, minimum, relu, reshape, sigmoid, sin, softmax,
+    Tensor, abs, broadcast_to, check_grads, concatenate, cos, cross_entropy, exp, log, log1p,
+    log_softmax, logsumexp, matmul, max, maximum, mean, minimum, relu, reshape, sigmoid, sin, softmax,
     softplus, sqrt, stack, sum, tanh, transpose, where,
 )
 from mathforml.calculus.autodiff import ops
@@ -139,6 +139,10 @@ CASES = [
     ("log_softmax axis=1 of 3-D", lambda x: log_softmax(x, axis=1), (normal(2, 3, 4),)),
     ("softmax axis=(0,1)", lambda x: softmax(x, axis=(0, 1)), (normal(3, 4),)),
     ("cross-entropy", lambda z: -sum(log_softmax(z) * (C34 > 0)), (normal(3, 4),)),
+    ("fused cross_entropy, 2-D", lambda z: cross_entropy(z, [0, 3, 1]), (normal(3, 4),)),
+    ("fused cross_entropy, 3-D and one row",
+     lambda z, w: cross_entropy(z, [[1, 0], [2, 2]]) + cross_entropy(w, 1), (normal(2, 2, 3),
+                                                                              normal(4))),
     # --- shape operations ----------------------------------------------------------------
     ("reshape", lambda x: reshape(x, (4, 3)) @ x, (normal(3, 4),)),
     ("reshape -1 method", lambda x: sin(x.reshape(-1)) * x.reshape(12), (normal(3, 4),)),

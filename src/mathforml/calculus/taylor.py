@@ -405,6 +405,14 @@ def _log_softmax(X, z, x, K, axis):
     return X - _lse_kept(X, _lse_value(xv, axis), axis)
 
 
+def _cross_entropy(X, z, x, K, labels, probs=None):
+    xv = np.asarray(x)
+    L = _log_softmax(X, z, xv, K, (xv.ndim - 1,))
+    idx = np.broadcast_to(labels[None, ..., None], (K + 1,) + labels.shape + (1,))
+    picked = np.take_along_axis(L, idx, axis=-1)[..., 0]
+    return -picked.reshape(K + 1, -1).mean(axis=1)
+
+
 def _lse_value(xv, axis):
     m = np.max(xv, axis=axis, keepdims=True)
     return np.log(np.sum(np.exp(xv - m), axis=axis, keepdims=True)) + m
@@ -513,6 +521,7 @@ SERIES_RULES = {
     "logsumexp": _unary(_logsumexp),
     "softmax": _unary(_softmax),
     "log_softmax": _unary(_log_softmax),
+    "cross_entropy": _unary(_cross_entropy),
     "reshape": _unary(lambda X, z, x, K, shape: X.reshape((K + 1,) + np.shape(z))),
     "transpose": _unary(lambda X, z, x, K, axes: np.transpose(X, (0,) + tuple(a + 1 for a in axes))),
     "broadcast_to": _unary(lambda X, z, x, K, shape: _bcast(X, tuple(shape))),

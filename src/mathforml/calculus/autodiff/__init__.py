@@ -19,7 +19,7 @@ from .tensor import Tensor, no_grad, check_finite_grads, unbroadcast
 from .ops import (
     add, sub, mul, div, pow, neg, matmul, exp, log, log1p, sqrt, abs, sin, cos, tanh,
     sigmoid, relu, softplus, maximum, minimum, where, sum, mean, max, logsumexp, softmax,
-    log_softmax, reshape, transpose, broadcast_to, getitem, concatenate, stack, RULES,
+    log_softmax, cross_entropy, reshape, transpose, broadcast_to, getitem, concatenate, stack, RULES,
 )
 from .functional import grad, value_and_grad, jacobian, jvp, vjp, hessian, hvp, check_grads
 from .walkthrough import chain_rule_table
@@ -28,7 +28,7 @@ __all__ = [
     "Tensor", "no_grad", "check_finite_grads", "unbroadcast",
     "add", "sub", "mul", "div", "pow", "neg", "matmul", "exp", "log", "log1p", "sqrt", "abs",
     "sin", "cos", "tanh", "sigmoid", "relu", "softplus", "maximum", "minimum", "where", "sum",
-    "mean", "max", "logsumexp", "softmax", "log_softmax", "reshape", "transpose",
+    "mean", "max", "logsumexp", "softmax", "log_softmax", "cross_entropy", "reshape", "transpose",
     "broadcast_to", "getitem", "concatenate", "stack", "RULES",
     "grad", "value_and_grad", "jacobian", "jvp", "vjp", "hessian", "hvp", "check_grads",
     "chain_rule_table",

@@ -42,6 +42,8 @@ from contextvars import ContextVar
 
 import numpy as np
 
+from ...explain import active
+
 __all__ = ["Tensor", "Op", "no_grad", "check_finite_grads", "unbroadcast"]
 
 
@@ -379,7 +381,6 @@ class Tensor:
                         g = np.array(g)
                     handed_out.add(id(g))
                 leaf.grad = g if leaf.grad is None else leaf.grad + g
-        from ...explain import active
         if active():
             from .walkthrough import record_walkthrough
             record_walkthrough(self, seed.data if type(seed) is Tensor else seed)
@@ -438,15 +439,17 @@ def unbroadcast(g, shape: tuple):
     gshape = _shape(g)
     if gshape == shape:
         return g
-    from .ops import sum as _sum, reshape
     lead = len(gshape) - len(shape)
     axes = tuple(range(lead)) + tuple(
         i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
+    if type(g) is Tensor:
+        from .ops import sum as _sum, reshape
+        if axes:
+            g = _sum(g, axis=axes)
+        return g if g.shape == shape else reshape(g, shape)
     if axes:
-        g = _sum(g, axis=axes)
-    if _shape(g) != shape:
-        g = reshape(g, shape)
-    return g
+        g = np.add.reduce(g, axis=axes)
+    return g if g.shape == shape else g.reshape(shape)
 
 
 # ---------------------------------------------------------------------------
