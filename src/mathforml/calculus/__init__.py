@@ -31,7 +31,7 @@ from .integrate import (trapezoid, simpson, legendre_nodes_weights, gauss_legend
 from .autodiff import (
     Tensor, no_grad, check_finite_grads,
     exp, log, log1p, sqrt, sin, cos, tanh, sigmoid, relu, softplus, maximum, minimum, where,
-    logsumexp, softmax, log_softmax, concatenate, stack,
+    logsumexp, softmax, log_softmax, cross_entropy, concatenate, stack,
     grad, value_and_grad, jacobian, jvp, vjp, hessian, hvp, check_grads, chain_rule_table,
 )
 
@@ -45,7 +45,8 @@ __all__ = [
     "expression", "parse_expression", "Expression", "ExpressionError",
     "autodiff", "Tensor", "no_grad", "check_finite_grads",
     "exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "softplus",
-    "maximum", "minimum", "where", "logsumexp", "softmax", "log_softmax", "concatenate", "stack",
+    "maximum", "minimum", "where", "logsumexp", "softmax", "log_softmax", "cross_entropy",
+    "concatenate", "stack",
     "grad", "value_and_grad", "jacobian", "jvp", "vjp", "hessian", "hvp", "check_grads",
     "chain_rule_table",
 ]

@@ -7,14 +7,13 @@ sweeps that tape backwards applying one vector–Jacobian rule per operation
 :func:`vjp`, :func:`hessian`, :func:`hvp`) follows JAX's names and composes:
 ``grad(grad(f))`` is the second derivative.
 
+>>> import numpy as np
 >>> from mathforml.calculus.autodiff import grad, sin
 >>> round(float(grad(sin)(0.0)), 12)
 1.0
 >>> round(float(grad(grad(sin))(0.5)), 12) == round(float(-np.sin(0.5)), 12)
 True
 """
-import numpy as np  # noqa: F401  (doctest namespace)
-
 from .tensor import Tensor, no_grad, check_finite_grads, unbroadcast
 from .ops import (
     add, sub, mul, div, pow, neg, matmul, exp, log, log1p, sqrt, abs, sin, cos, tanh,

@@ -39,6 +39,7 @@ max                max x                      g at the arg-max (ties share)
 logsumexp          log Σ eˣ                   g·eˣ⁻ᶻ = g·softmax(x)
 softmax            eˣ / Σ eˣ                  z·(g − Σ g·z)
 log_softmax        x − logsumexp x            g − eᶻ·Σ g
+cross_entropy      −mean log softmax(x)[y]    g·(softmax(x) − onehot(y)) / n
 reshape/transpose  —                          reshape / inverse transpose of g
 getitem            x[i]                       scatter-add g into zeros at i
 concatenate/stack  —                          the matching slice of g
