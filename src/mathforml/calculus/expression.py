@@ -81,7 +81,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .autodiff import ops
-from .autodiff.tensor import Tensor
+from .autodiff.tensor import Tensor, _as_data
 
 __all__ = ["parse_expression", "Expression", "ExpressionError", "FUNCTIONS", "CONSTANTS",
            "MAX_LENGTH", "MAX_DEPTH"]
@@ -538,16 +538,7 @@ def _as_input(v, name: str):
         return v
     if isinstance(v, (bool, int, float)) and type(v) in (bool, int, float):
         return float(v)
-    a = np.asarray(v)
-    k = a.dtype.kind
-    if k == "f":
-        return a
-    if k in "biu":
-        return a.astype(np.float64)
-    if k == "c":
-        raise TypeError(f"variable {name} has complex dtype {a.dtype}; complex input is not "
-                        "supported")
-    raise TypeError(f"variable {name} must be numeric, got dtype {a.dtype}")
+    return _as_data(v, name=f"variable {name}")
 
 
 class Expression:

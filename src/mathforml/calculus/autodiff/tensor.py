@@ -42,6 +42,7 @@ from contextvars import ContextVar
 
 import numpy as np
 
+from ..._validation import _float_dtype
 from ...explain import active
 
 __all__ = ["Tensor", "Op", "no_grad", "check_finite_grads", "unbroadcast"]
@@ -78,16 +79,12 @@ class Op:
         return f"Op({self.name!r}: {self.formula})"
 
 
-def _as_data(value, dtype=None) -> np.ndarray:
+def _as_data(value, dtype=None, name: str = "Tensor data") -> np.ndarray:
+    """``value`` as a float ndarray by the package's dtype rules (ints -> float64, float32 kept)."""
     a = np.asarray(value, dtype=dtype)
-    k = a.dtype.kind
-    if k == "f":
+    if a.dtype.kind == "f" and a.dtype.itemsize >= 4:
         return a
-    if k in "biu":
-        return a.astype(np.float64)
-    if k == "c":
-        raise TypeError(f"complex data (dtype {a.dtype}) is not supported by the autodiff engine")
-    raise TypeError(f"Tensor data must be numeric, got dtype {a.dtype}")
+    return a.astype(_float_dtype(a.dtype, name))
 
 
 class _NoContext:
