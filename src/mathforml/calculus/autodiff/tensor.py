@@ -43,7 +43,7 @@ from contextvars import ContextVar
 import numpy as np
 
 from ..._validation import _float_dtype
-from ...explain import active
+from ...explain import _NULL_SECTION, active
 
 __all__ = ["Tensor", "Op", "no_grad", "check_finite_grads", "unbroadcast"]
 
@@ -87,19 +87,6 @@ def _as_data(value, dtype=None, name: str = "Tensor data") -> np.ndarray:
     return a.astype(_float_dtype(a.dtype, name))
 
 
-class _NoContext:
-    __slots__ = ()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-_NO_CONTEXT = _NoContext()
-
-
 _ENABLED: ContextVar[bool] = ContextVar("mathforml_grad_enabled", default=True)
 _CHECK_FINITE: ContextVar[bool] = ContextVar("mathforml_check_finite_grads", default=False)
 
@@ -129,7 +116,23 @@ class _Modes:
 _GradMode = _Modes()
 
 
-class no_grad:
+class _Switch:
+    """Set a context variable for the duration of a ``with`` block."""
+
+    __slots__ = ("token",)
+    var: ContextVar
+    value: bool
+
+    def __enter__(self):
+        self.token = self.var.set(self.value)
+        return self
+
+    def __exit__(self, *exc):
+        self.var.reset(self.token)
+        return False
+
+
+class no_grad(_Switch):
     """Context manager: operations inside record nothing (like ``torch.no_grad``).
 
     >>> w = Tensor([1.0, 2.0], requires_grad=True)
@@ -139,19 +142,11 @@ class no_grad:
     False
     """
 
-    __slots__ = ("prev",)
-
-    def __enter__(self):
-        self.prev = _GradMode.enabled
-        _GradMode.enabled = False
-        return self
-
-    def __exit__(self, *exc):
-        _GradMode.enabled = self.prev
-        return False
+    __slots__ = ()
+    var, value = _ENABLED, False
 
 
-class check_finite_grads:
+class check_finite_grads(_Switch):
     """Debug mode: raise as soon as a forward value or an adjoint is not finite.
 
     Inside the block, every operation checks its output and the reverse sweep
@@ -169,16 +164,8 @@ class check_finite_grads:
     FloatingPointError: non-finite gradient in the backward pass of 'sqrt' (z = sqrt(x)) with respect to input 0 ...
     """
 
-    __slots__ = ("prev",)
-
-    def __enter__(self):
-        self.prev = _GradMode.check_finite
-        _GradMode.check_finite = True
-        return self
-
-    def __exit__(self, *exc):
-        _GradMode.check_finite = self.prev
-        return False
+    __slots__ = ()
+    var, value = _CHECK_FINITE, True
 
 
 def _finite_or_raise(value, what: str) -> None:
@@ -495,7 +482,7 @@ def backward_pass(root: Tensor, seed, *, create_graph: bool = False, wrt=None) -
     check = _GradMode.check_finite
     prev_mode = _GradMode.enabled
     _GradMode.enabled = bool(create_graph)
-    quiet = np.errstate(all="ignore") if check else _NO_CONTEXT
+    quiet = np.errstate(all="ignore") if check else _NULL_SECTION
     try:
         quiet.__enter__()
         for node in reversed(order):
