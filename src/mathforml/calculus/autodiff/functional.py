@@ -223,6 +223,11 @@ def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False):
     ``grad(f)(x) = ∂f/∂x`` by reverse mode.  Composable:
     ``grad(grad(f))`` is ``f''`` for scalar ``f``.
 
+    Write ``f`` with the operations of :mod:`mathforml.calculus` (or NumPy
+    ufuncs such as ``np.exp``, which dispatch to them), not with the ``math``
+    module: ``math.exp(x)`` turns the tensor into a Python float, so the
+    derivative through it is lost and counts as zero (as in PyTorch).
+
     Examples
     --------
     >>> from mathforml.calculus.autodiff import sin
