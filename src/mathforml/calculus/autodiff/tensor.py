@@ -479,9 +479,8 @@ def backward_pass(root: Tensor, seed, *, create_graph: bool = False, wrt=None) -
     order = topological_order(root, stop)
     grads = {id(root): seed}
     out = []
-    check = _GradMode.check_finite
-    prev_mode = _GradMode.enabled
-    _GradMode.enabled = bool(create_graph)
+    check = _CHECK_FINITE.get()
+    mode = _ENABLED.set(bool(create_graph))      # the sweep records only to build a graph
     quiet = np.errstate(all="ignore") if check else _NULL_SECTION
     try:
         quiet.__enter__()
@@ -519,7 +518,7 @@ def backward_pass(root: Tensor, seed, *, create_graph: bool = False, wrt=None) -
                 grads[pid] = gk if prev is None else prev + gk
     finally:
         quiet.__exit__(None, None, None)
-        _GradMode.enabled = prev_mode
+        _ENABLED.reset(mode)
     if wrt is not None:
         found = {id(n): g for n, g in out}
         return [(t, found.get(id(t))) for t in wrt]
