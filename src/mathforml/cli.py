@@ -545,8 +545,10 @@ class ExpressionCommand:
     options: Sequence[tuple] = field(default_factory=tuple)
     help: str = ""
     epilog: str | None = None
-    args: Sequence[tuple[str, str]] = (
+    args: Sequence[tuple] = (
         ("expression", 'expression in the variables, e.g. "x**2*sin(x)" or "(x-3)^2"'),)
+    #: ``ns -> dict`` of recorder settings (head, every) for this command
+    explain_options: Callable[[argparse.Namespace], dict] | None = None
 
     def prepare(self, ns: argparse.Namespace) -> Callable[[], Any]:
         return self.runner(ns)
@@ -589,6 +591,8 @@ def _format_result(result: Any, digits: int = 6) -> str:
     from .explain import format_value
 
     def block(name, value):
+        if isinstance(value, str) and "\n" in value:
+            return [f"{name}:"] + ["  " + ln for ln in value.splitlines()]
         if isinstance(value, (list, tuple)) and not all(isinstance(v, str) for v in value):
             value = np.asarray(value)
         elif isinstance(value, tuple):
@@ -617,6 +621,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"mathforml: error: {message}\n")
 
 
+def all_commands() -> list:
+    """Every explain command: linear algebra, calculus, probability, optimisation."""
+    from ._cli_optimize import OPTIMIZE_COMMANDS
+    from ._cli_probability import PROBABILITY_COMMANDS
+    return [*COMMANDS, *EXPRESSION_COMMANDS, *PROBABILITY_COMMANDS, *OPTIMIZE_COMMANDS]
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -640,11 +651,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help="how to print the steps (default: text)")
     ex.add_argument("--digits", type=int, default=6, help="significant digits (default 6)")
     fsub = ex.add_subparsers(dest="function", metavar="FUNCTION", parser_class=_Parser)
-    for cmd in [*COMMANDS, *EXPRESSION_COMMANDS]:
+    for cmd in all_commands():
         p = fsub.add_parser(cmd.name, help=cmd.help, description=cmd.help,
                             epilog=getattr(cmd, "epilog", None))
-        for name, hlp in cmd.args:
-            p.add_argument(name, help=hlp)
+        for name, hlp, *nargs in cmd.args:
+            p.add_argument(name, help=hlp, **({"nargs": nargs[0]} if nargs else {}))
         for flag, kw, typ, default, hlp in cmd.options:
             if typ == "flag":
                 p.add_argument(flag, dest=kw, action="store_true", help=hlp)
@@ -664,7 +675,8 @@ def run_explain(ns: argparse.Namespace, out=None) -> int:
     out = out or sys.stdout
     cmd = ns._command
     run = cmd.prepare(ns)                 # parse everything before the recorder starts
-    with explain(digits=ns.digits) as work:
+    options = cmd.explain_options(ns) if getattr(cmd, "explain_options", None) else {}
+    with explain(digits=ns.digits, **options) as work:
         result = run()
     formatted = _format_result(result, digits=ns.digits)
     if ns.format == "json":
