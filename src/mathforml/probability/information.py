@@ -205,6 +205,16 @@ def _mvn_parts(d, name: str):
     return mu, cov
 
 
+def _tril_of(d, S: np.ndarray, cholesky) -> np.ndarray:
+    """The lower Cholesky factor of ``S``: the object's own (``scale_tril``) when it has one."""
+    L = getattr(d, "scale_tril", None)
+    if L is not None and not callable(L):
+        L = np.asarray(L, dtype=np.float64)
+        if L.shape == S.shape:
+            return L
+    return cholesky(S)
+
+
 def _mvn_pieces(p, q):
     """tr(Σq⁻¹Σp), (μq-μp)ᵀΣq⁻¹(μq-μp), ln det Σq, ln det Σp and d — by Cholesky solves."""
     from ..linalg import cholesky, solve_triangular
@@ -214,8 +224,8 @@ def _mvn_pieces(p, q):
         raise ValueError(f"p and q must have the same dimension, got {mu_p.shape[0]} and "
                          f"{mu_q.shape[0]}")
     with silenced():
-        L_p = cholesky(S_p)
-        L_q = cholesky(S_q)
+        L_p = _tril_of(p, S_p, cholesky)
+        L_q = _tril_of(q, S_q, cholesky)
         A = solve_triangular(L_q, L_p, lower=True)        # L_q⁻¹ L_p
         z = solve_triangular(L_q, mu_q - mu_p, lower=True)  # L_q⁻¹ (μq - μp)
     trace = float(np.sum(A * A))                 # tr(Σq⁻¹Σp) = ‖L_q⁻¹ L_p‖_F²
