@@ -189,7 +189,8 @@ def _mean_var(a: np.ndarray, name: str):
     variance is then set to exactly 0.
     """
     n = a.shape[0]
-    mean = float(a.mean())
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = float(a.mean())
     if not math.isfinite(mean):
         raise _not_finite(a, name)
     d = a - mean
@@ -266,9 +267,12 @@ def _location_ci(law, estimate: float, se: float, alternative: str, confidence: 
 
 
 def _t_law(df):
-    from mathforml.probability.distributions.sampling_dists import StudentT
+    """A factory for the null law t_df (imported and built only when a p-value needs it)."""
+    def law():
+        from mathforml.probability.distributions.sampling_dists import StudentT
 
-    return lambda: StudentT(df)
+        return StudentT(df)
+    return law
 
 
 def _normal_law():
@@ -728,9 +732,12 @@ def chi2_contingency(table, correction=True):
 # F tests
 # ---------------------------------------------------------------------------
 def _f_law(dfn, dfd):
-    from mathforml.probability.distributions.sampling_dists import F
+    """A factory for the null law F(dfn, dfd)."""
+    def law():
+        from mathforml.probability.distributions.sampling_dists import F
 
-    return lambda: F(dfn, dfd)
+        return F(dfn, dfd)
+    return law
 
 
 def f_test(a, b, alternative="two-sided", confidence=0.95):
