@@ -1,5 +1,4 @@
 """Coordinate descent, proximal gradient (ISTA/FISTA), penalties and the convexity check."""
-import warnings
 
 import numpy as np
 import pytest
