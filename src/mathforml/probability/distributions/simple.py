@@ -20,9 +20,11 @@ from __future__ import annotations
 import numpy as np
 
 from ...explain import active, step
-from ._base import ContinuousDistribution, as_data, param
+from ._base import ContinuousDistribution, _scalar, as_data, as_points, param
 
 __all__ = ["Uniform", "Exponential"]
+
+_LN2 = 0.6931471805599453
 
 
 def _check_broadcast(*pairs):
@@ -88,7 +90,8 @@ class Uniform(ContinuousDistribution):
             lo = np.broadcast_to(self.low, bad.shape)[bad]
             hi = np.broadcast_to(self.high, bad.shape)[bad]
             raise ValueError(f"high must be > low, got low={_first(lo)!r}, high={_first(hi)!r}")
-        self.width = self.high - self.low
+        with np.errstate(over="ignore"):
+            self.width = self.high - self.low
         if not np.isfinite(self.width).all():
             raise ValueError("high - low must be finite (the interval is too wide for a double), "
                              f"got low={_first(self.low)!r}, high={_first(self.high)!r}")
@@ -245,6 +248,33 @@ class Exponential(ContinuousDistribution):
 
     def _sf(self, x):
         return np.exp(-self.rate * x)
+
+    def logcdf(self, x):
+        r"""``log F(x)``: ``log(-expm1(-lambda x))`` for ``lambda x <= log 2``, else
+        ``log1p(-exp(-lambda x))`` (each accurate in its range; ``-inf`` for ``x <= 0``).
+
+        Examples
+        --------
+        >>> round(Exponential(1.0).logcdf(1e-20), 6)       # log(1e-20)
+        -46.051702
+        """
+        x = as_points(x)
+        t = self.rate * np.maximum(x, 0.0)
+        with np.errstate(divide="ignore"):
+            out = np.where(t <= _LN2, np.log(-np.expm1(-t)), np.log1p(-np.exp(-t)))
+        return _scalar(np.where(np.isnan(x), np.nan, out))
+
+    def logsf(self, x):
+        r"""``log S(x) = -lambda x`` for ``x >= 0`` (0 below), exact far in the tail.
+
+        Examples
+        --------
+        >>> Exponential(2.0).logsf(1000.0)
+        -2000.0
+        """
+        x = as_points(x)
+        out = 0.0 - self.rate * np.maximum(x, 0.0)       # 0 - (+0) keeps 0.0 unsigned
+        return _scalar(np.where(np.isnan(x), np.nan, out))
 
     def _ppf(self, q):
         with np.errstate(divide="ignore"):
