@@ -325,7 +325,8 @@ def test_beta_bernoulli_posterior_matches_a_grid_posterior():
     x = np.random.default_rng(5).binomial(1, 0.35, size=60)
     theta = (np.arange(200_000) + 0.5) / 200_000
     s, n = x.sum(), x.size
-    log_post = scipy.stats.beta(a0, b0).logpdf(theta) + s * np.log(theta) + (n - s) * np.log1p(-theta)
+    log_post = (scipy.stats.beta(a0, b0).logpdf(theta) + s * np.log(theta)
+                + (n - s) * np.log1p(-theta))
     mean, var, w = _grid_moments(theta, log_post)
     m = BetaBernoulli(a0, b0).update(x)
     assert m.mean() == pytest.approx(mean, rel=1e-8)

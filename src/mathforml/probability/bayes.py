@@ -282,7 +282,8 @@ def bayes_theorem(prior, likelihood, *, evidence=None, false_positive=None,
         if active():
             with np.errstate(divide="ignore", invalid="ignore"):
                 implied = np.where(p_A < 1, (p_B - joint) / (1.0 - p_A), np.nan)
-            step("Evidence (given)", "P(B); implied P(B | not A) = (P(B) - P(B | A) P(A)) / (1 - P(A))",
+            step("Evidence (given)",
+                 "P(B); implied P(B | not A) = (P(B) - P(B | A) P(A)) / (1 - P(A))",
                  evidence=_scalar(p_B), joint=_scalar(joint),
                  implied_false_positive=_scalar(implied))
 
@@ -550,7 +551,8 @@ class BetaBernoulli(_Conjugate):
         x = _as_observations(data)
         bad = (x != 0) & (x != 1)
         if bad.any():
-            raise ValueError(f"data must hold only 0 and 1 (Bernoulli outcomes), got {float(x[bad][0])!r}")
+            raise ValueError("data must hold only 0 and 1 (Bernoulli outcomes), "
+                             f"got {float(x[bad][0])!r}")
         n = int(x.size)
         s = int(np.count_nonzero(x))
         a_n, b_n = self.a + s, self.b + (n - s)
@@ -780,7 +782,8 @@ class GammaPoisson(_Conjugate):
         x = _as_observations(data)
         bad = (x < 0) | (x != np.floor(x))
         if bad.any():
-            raise ValueError(f"data must hold non-negative integer counts, got {float(x[bad][0])!r}")
+            raise ValueError("data must hold non-negative integer counts, "
+                             f"got {float(x[bad][0])!r}")
         n = int(x.size)
         total = int(np.sum(x))
         shape_n, rate_n = self.shape + total, self.rate + n

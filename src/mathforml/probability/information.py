@@ -216,7 +216,7 @@ def _tril_of(d, S: np.ndarray, cholesky) -> np.ndarray:
 
 
 def _mvn_pieces(p, q):
-    """tr(Σq⁻¹Σp), (μq-μp)ᵀΣq⁻¹(μq-μp), ln det Σq, ln det Σp and d — by Cholesky solves."""
+    """tr(Σq⁻¹Σp), (μq-μp)ᵀΣq⁻¹(μq-μp), ln det Σq, ln det Σp, d (Cholesky solves)."""
     from ..linalg import cholesky, solve_triangular
     mu_p, S_p = _mvn_parts(p, "p")
     mu_q, S_q = _mvn_parts(q, "q")
@@ -384,7 +384,8 @@ def conditional_entropy(joint, base=None, given: int = 0):
     """
     J = _joint(joint)
     if given not in (0, 1) or isinstance(given, bool):
-        raise ValueError(f"given must be 0 (condition on the rows) or 1 (the columns), got {given!r}")
+        raise ValueError("given must be 0 (condition on the rows) or 1 (the columns), "
+                         f"got {given!r}")
     log_b = _log_base(base)
     p_cond_var = J.sum(axis=1 - given, keepdims=True)          # p(x) (or p(y))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -449,12 +450,14 @@ def cross_entropy(p, q, base=None, axis: int = -1):
         if kind == "normal":
             mu_p, s_p = np.asarray(p.loc, float), np.asarray(p.scale, float)
             mu_q, s_q = np.asarray(q.loc, float), np.asarray(q.scale, float)
-            Hn = 0.5 * np.log(2 * np.pi * s_q ** 2) + (s_p ** 2 + (mu_p - mu_q) ** 2) / (2 * s_q ** 2)
+            Hn = (0.5 * np.log(2 * np.pi * s_q ** 2)
+                  + (s_p ** 2 + (mu_p - mu_q) ** 2) / (2 * s_q ** 2))
             formula = "H(p, q) = ½ ln(2π σ_q²) + (σ_p² + (μ_p - μ_q)²) / (2 σ_q²)"
         else:
             trace, maha, logdet_q, _, d = _mvn_pieces(p, q)
             Hn = 0.5 * (d * math.log(2 * math.pi) + logdet_q + trace + maha)
-            formula = "H(p, q) = ½ [d ln 2π + ln det Σ_q + tr(Σ_q⁻¹ Σ_p) + (μ_q - μ_p)ᵀ Σ_q⁻¹ (μ_q - μ_p)]"
+            formula = ("H(p, q) = ½ [d ln 2π + ln det Σ_q + tr(Σ_q⁻¹ Σ_p) "
+                       "+ (μ_q - μ_p)ᵀ Σ_q⁻¹ (μ_q - μ_p)]")
         H = np.asarray(Hn) / log_b
         step("Cross-entropy (closed form)", formula, H=_scalar(H), unit=_unit(base))
         return _scalar(H)
@@ -506,7 +509,8 @@ def kl_divergence(p, q, base=None, axis: int = -1):
 
     MultivariateNormal: ``½ [tr(Σ_q⁻¹Σ_p) + (μ_q - μ_p)ᵀ Σ_q⁻¹ (μ_q - μ_p) - d
     + ln det Σ_q - ln det Σ_p]``, with ``Σ = L Lᵀ`` (Cholesky):
-    ``tr(Σ_q⁻¹Σ_p) = ‖L_q⁻¹ L_p‖_F²``, the quadratic form is ``‖L_q⁻¹(μ_q - μ_p)‖²``
+    ``tr(Σ_q⁻¹Σ_p) = ‖L_q⁻¹ L_p‖_F²``, the quadratic form is
+    ``‖L_q⁻¹(μ_q - μ_p)‖²``
     and ``ln det Σ = 2 Σ ln diag L`` — triangular solves, no inverse.
 
     References
@@ -543,7 +547,8 @@ def kl_divergence(p, q, base=None, axis: int = -1):
         Dn = 0.5 * (trace + maha - d + logdet_q - logdet_p)
         D = Dn / log_b
         step("KL divergence (MultivariateNormal, closed form)",
-             "D = ½ [tr(Σ_q⁻¹Σ_p) + (μ_q - μ_p)ᵀ Σ_q⁻¹ (μ_q - μ_p) - d + ln det Σ_q - ln det Σ_p]",
+             "D = ½ [tr(Σ_q⁻¹Σ_p) + (μ_q - μ_p)ᵀ Σ_q⁻¹ (μ_q - μ_p) - d "
+             "+ ln det Σ_q - ln det Σ_p]",
              trace=trace, mahalanobis=maha, d=d, logdet_q=logdet_q, logdet_p=logdet_p,
              D=D, unit=_unit(base))
         return D
