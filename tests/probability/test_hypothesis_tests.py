@@ -305,8 +305,11 @@ def test_zero_variance_gives_inf_or_nan_with_a_warning():
     with warnings.catch_warnings():                   # one constant sample is fine for Welch
         warnings.simplefilter("error")
         r = ttest_ind([1.0, 1.0, 1.0], [1.0, 2.0, 4.0])
-        close(r.statistic, st.ttest_ind([1.0, 1.0, 1.0], [1.0, 2.0, 4.0],
-                                        equal_var=False).statistic)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")               # scipy warns about precision loss
+        ref = st.ttest_ind([1.0, 1.0, 1.0], [1.0, 2.0, 4.0], equal_var=False)
+    close(r.statistic, ref.statistic)
+    close(r.pvalue, ref.pvalue)
 
 
 # ---------------------------------------------------------------------------
@@ -413,7 +416,7 @@ def test_explain_records_the_statistic_df_pvalue_and_interval():
         shown = ttest_ind(a, b)
     assert tuple(shown) == tuple(plain)                        # bit-identical
     (samples,) = work.find("Samples")
-    assert samples.values["mean1"] == 2.5 and samples.values["var2"] == pytest.approx(8.7)
+    assert samples.values["mean1"] == 2.5 and samples.values["var2"] == pytest.approx(8.2)
     (stat,) = work.find("Test statistic")
     assert stat.values["t"] == plain.statistic and "xbar1 - xbar2" in stat.formula
     (pv,) = work.find("p-value")

@@ -406,7 +406,7 @@ def ttest_1samp(x, popmean, alternative="two-sided", confidence=0.95):
     --------
     >>> r = ttest_1samp([1.0, 2.0, 3.0, 4.0, 5.0], 2.0)   # t = (3 - 2) / (sqrt(2.5)/sqrt(5))
     >>> round(r.statistic, 6), r.df, round(r.pvalue, 6)
-    (1.414214, 4, 0.230019)
+    (1.414214, 4, 0.2302)
     """
     alternative = _check_alternative(alternative)
     confidence = _check_confidence(confidence)
