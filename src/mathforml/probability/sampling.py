@@ -292,12 +292,12 @@ def rejection_sample(logpdf, proposal, log_m, size, rng=None, *, max_rounds=1000
         rounds += 1
         batch = int(min(max(64, 1.2 * (n - have) / max(rate, 1e-3)), 4 * n + 64))
         x = np.asarray(proposal.sample(batch, rng=gen), dtype=float)
-        with np.errstate(divide="ignore"):
-            log_ratio = (np.asarray(logpdf(x), dtype=float) - log_m
-                         - np.asarray(proposal.logpdf(x), dtype=float))
-        if log_ratio.shape != x.shape:
+        log_f = np.asarray(logpdf(x), dtype=float)
+        if log_f.shape != x.shape:
             raise ValueError(f"logpdf must return one value per point: shape {x.shape} in, "
-                             f"{log_ratio.shape} out")
+                             f"{log_f.shape} out")
+        with np.errstate(divide="ignore"):
+            log_ratio = log_f - log_m - np.asarray(proposal.logpdf(x), dtype=float)
         bad = log_ratio > 1e-12
         if bad.any():
             xb = float(x[bad][0])
