@@ -218,6 +218,14 @@ def test_expectation_bad_input():
         expectation(lambda k: 1.0 / k, Binomial(3, 0.5))
 
 
+def test_divergent_expectation_is_a_clear_error():
+    from mathforml.probability.distributions.sampling_dists import StudentT
+    with pytest.raises(ValueError, match=r"E\[f\(X\)\] may not exist"):
+        expectation(np.abs, StudentT(1.0), "quadrature")              # Cauchy: E|X| = inf
+    res = expectation(np.abs, StudentT(3.0), "quadrature")            # 2 sqrt(3) / pi
+    assert res.value == pytest.approx(2 * math.sqrt(3) / math.pi, rel=1e-10)
+
+
 def test_scalar_only_f_still_works():
     res = expectation(lambda x: math.exp(x), Normal(0.0, 1.0), "quadrature")
     assert res.value == pytest.approx(math.exp(0.5), rel=1e-10)
