@@ -342,6 +342,21 @@ def test_mvn_far_tail_is_finite_and_exact():
     assert mvn.mahalanobis2([40.0, 80.0]) == pytest.approx(3200.0, rel=1e-15)
 
 
+def test_mvn_nonfinite_points_and_quiet_explain():
+    mvn = MultivariateNormal([0.0, 1.0, 2.0], np.eye(3) + 0.5)
+    X = np.array([[np.nan, 0.0, 0.0], [np.inf, 0.0, 0.0], [0.0, -np.inf, np.nan], [0.0, 0.0, 0.0]])
+    out = mvn.logpdf(X)
+    assert np.isnan(out[0]) and out[1] == -np.inf and np.isnan(out[2])
+    assert out[3] == pytest.approx(st.multivariate_normal([0.0, 1.0, 2.0], np.eye(3) + 0.5)
+                                   .logpdf([0.0, 0.0, 0.0]), rel=1e-13)
+    assert mvn.pdf(X[1]) == 0.0
+    assert mvn.logpdf(np.empty((0, 3))).shape == (0,)
+    with explain() as work:
+        mvn.logpdf(X[3])
+        mvn.conditional([0], [1.0])
+    assert [s.title for s in work.steps] == ["Condition on the observed coordinates"]
+
+
 def test_mvn_matches_normal_in_1d():
     mvn = MultivariateNormal([1.0], [[4.0]])
     x = np.linspace(-5, 5, 11)[:, None]

@@ -535,13 +535,23 @@ class MultivariateNormal(ContinuousDistribution):
         x = self._points(x)
         lead = x.shape[:-1]
         R = (x - self._mu).reshape(-1, self.dim)
-        Y = solve_triangular(self.scale_tril, R.T, lower=True, check_finite=False)
-        return _scalar(np.einsum("ij,ij->j", Y, Y).reshape(lead))
+        finite = np.isfinite(R).all(axis=1)
+        if finite.all():
+            with silenced():
+                Y = solve_triangular(self.scale_tril, R.T, lower=True, check_finite=False)
+            return _scalar(np.einsum("ij,ij->j", Y, Y).reshape(lead))
+        # rows with NaN give NaN; rows with an infinite coordinate are infinitely far
+        out = np.where(np.isnan(R).any(axis=1), np.nan, np.inf)
+        with silenced():
+            Y = solve_triangular(self.scale_tril, R[finite].T, lower=True, check_finite=False)
+        out[finite] = np.einsum("ij,ij->j", Y, Y)
+        return _scalar(out.reshape(lead))
 
     def logpdf(self, x):
         r"""Log-density at ``x`` of shape ``(..., d)``; returns shape ``(...)``.
 
-        ``-||L^{-1}(x - mu)||^2/2 - sum_i log L_ii - (d/2) log(2 pi)``.
+        ``-||L^{-1}(x - mu)||^2/2 - sum_i log L_ii - (d/2) log(2 pi)``; ``-inf``
+        at a point with an infinite coordinate, NaN where a coordinate is NaN.
         """
         m2 = np.asarray(self.mahalanobis2(x))
         return _scalar(-0.5 * m2 - (self._half_logdet + self.dim * _HALF_LOG_2PI))
@@ -746,8 +756,8 @@ class MultivariateNormal(ContinuousDistribution):
         xB = xB.reshape(B.size)
         with silenced():
             LB = cholesky(self.cov[np.ix_(B, B)])
-        W = solve_triangular(LB, self.cov[np.ix_(B, A)], lower=True)
-        v = solve_triangular(LB, xB - self._mu[B], lower=True)
+            W = solve_triangular(LB, self.cov[np.ix_(B, A)], lower=True)
+            v = solve_triangular(LB, xB - self._mu[B], lower=True)
         mu_c = self._mu[A] + W.T @ v
         Sigma_c = self.cov[np.ix_(A, A)] - W.T @ W
         Sigma_c = 0.5 * (Sigma_c + Sigma_c.T)
