@@ -20,12 +20,11 @@ import numpy as np
 from ...exceptions import ConvergenceWarning
 from ...explain import section, step
 from ._base import ContinuousDistribution, as_data, param
-from .gamma_beta import (_beta_inverse_pair, _newton_direction, _positive_data, _special,
-                         _warn_limit, _where_call)
+from .gamma_beta import (_beta_inverse_pair, _betaln, _newton_direction, _positive_data,
+                         _special, _warn_limit, _where_call)
 
 __all__ = ["StudentT", "F"]
 
-_LOG_PI = float(np.log(np.pi))
 #: Coefficients of 1/nu^j in the large-nu expansion of the standard t entropy
 #: minus the normal entropy (from the asymptotic series of psi and ln Gamma).
 _T_H_SERIES = (1.0, 1 / 4, -1 / 6, -1 / 8, 3 / 10, 1 / 4, -17 / 14, -17 / 16, 155 / 18, 31 / 4)
@@ -37,25 +36,39 @@ _DF_MAX = 1e10
 # Student t
 # ---------------------------------------------------------------------------
 def _t_log_norm_const(nu):
-    r"""``log c(nu) = ln Gamma((nu+1)/2) - ln Gamma(nu/2) - (log nu + log pi)/2``.
+    r"""``log c(nu) = ln Gamma((nu+1)/2) - ln Gamma(nu/2) - (log nu + log pi)/2
+    = -ln B(nu/2, 1/2) - (log nu)/2``.
 
-    The Gamma ratio is taken as ``log(poch(nu/2, 1/2))`` (Pochhammer's symbol
-    :math:`\Gamma(\nu/2 + 1/2)/\Gamma(\nu/2)`), which does not cancel for large ``nu``.
+    The Beta-function form (with :func:`._betaln`, which does not cancel for
+    large ``nu``) replaces the difference of two large log-gammas.
     """
-    sc = _special()
-    return np.log(sc.poch(0.5 * nu, 0.5)) - 0.5 * (np.log(nu) + _LOG_PI)
+    return -_betaln(0.5 * nu, 0.5) - 0.5 * np.log(nu)
 
 
 def _t_log1p_sq(z, nu):
     r""":math:`\log(1 + z^2/\nu)` without overflow for huge ``|z|``."""
-    r = z * z / nu
+    with np.errstate(over="ignore"):
+        r = z * z / nu
     out = np.log1p(r)
     big = ~(r < 1e300)
     if big.any():
         a = np.abs(np.broadcast_to(z / np.sqrt(nu), out.shape)[big])
         out = np.array(out, dtype=float)
-        out[big] = 2.0 * np.log(a) + np.log1p(1.0 / (a * a))
+        out[big] = 2.0 * np.log(a) + np.log1p(1.0 / a / a)
     return out
+
+
+def _beta_series_at_zero(base, log_base, power, a, b):
+    r""":math:`I_x(a, b)` for ``x < 1e-250``: the leading term :math:`x^a / (a B(a, b))`
+    of the series at 0 (the next is ``O(x)``), with ``x^a = base**power``.
+
+    Tails whose argument ``x`` underflows keep their value: the power is taken
+    of the (representable) ``base``, or as ``exp(power log_base)`` where even
+    that underflows.
+    """
+    with np.errstate(divide="ignore", under="ignore", over="ignore"):
+        xa = np.where(base > 1e-300, np.power(base, power), np.exp(power * log_base))
+        return xa * np.exp(-np.log(a) - _betaln(a, b))
 
 
 def _t_tail(z, nu, upper):
@@ -68,12 +81,15 @@ def _t_tail(z, nu, upper):
     otherwise (``sf`` mirrors it).  Each point needs one of ``T``, ``C``; it is
     evaluated from the smaller of ``x``, ``y`` — with ``betainc`` or its
     complement ``betaincc`` as the case needs — so that no argument close to 1
-    is rounded and small tails keep full relative accuracy.
+    is rounded and small tails keep full relative accuracy.  Where
+    ``x < 1e-250`` (``z^2`` may overflow) ``T`` comes from
+    ``log x = log nu - 2 log|z| - log1p(nu/z^2)`` and the series at 0.
     """
     sc = _special()
-    z2 = z * z
-    den = nu + z2
-    with np.errstate(invalid="ignore"):
+    z, nu = np.broadcast_arrays(np.asarray(z, dtype=float), np.asarray(nu, dtype=float))
+    with np.errstate(over="ignore", invalid="ignore"):
+        z2 = z * z
+        den = nu + z2
         x = nu / den
         y = np.where(z2 < np.inf, z2 / den, 1.0)
     use_x = x < y
@@ -85,6 +101,12 @@ def _t_tail(z, nu, upper):
     val = _where_call(side == use_x, sc.betainc, sc.betaincc, a, b, w)
     val *= 0.5
     val += np.where(side, 0.0, 0.5)
+    far = side & (x < 1e-250)
+    if far.any():
+        zf, nf = np.abs(z[far]), nu[far]        # x = nu/z^2 (1 + O(x)) = base^2
+        base = np.sqrt(nf) / zf
+        log_base = 0.5 * np.log(nf) - np.log(zf)
+        val[far] = 0.5 * _beta_series_at_zero(base, log_base, nf, 0.5 * nf, 0.5)
     return val
 
 
@@ -97,17 +119,17 @@ def _t_ppf_standard(q, nu):
     One Newton step on our own ``cdf`` (lower half) or ``sf`` (upper half)
     polishes the last bits.
     """
-    q = np.asarray(q, dtype=float)
+    q, nu = np.broadcast_arrays(np.asarray(q, dtype=float), np.asarray(nu, dtype=float))
     lower = q < 0.5
     qq = np.where(lower, q, 1.0 - q)
-    x, y = _beta_inverse_pair(0.5 * nu, 0.5, 2.0 * qq)
-    with np.errstate(divide="ignore", over="ignore"):
-        t = np.sqrt(nu * y / x)
+    x, y, log_x = _beta_inverse_pair(0.5 * nu, 0.5, 2.0 * qq)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        t = np.where(x < 1e-250, np.exp(0.5 * (np.log(nu) - log_x)), np.sqrt(nu * y / x))
     t = np.where(lower, -t, t)
     # one Newton step: t <- t - (F(t) - q)/f(t), with the tail on q's side
     ok = np.isfinite(t) & (qq > 0) & (t != 0)
     if ok.any():
-        nu_b = np.broadcast_to(nu, t.shape)[ok]
+        nu_b = nu[ok]
         t_ok = t[ok]
         lo = lower[ok]
         tail = _t_tail(t_ok, nu_b, upper=False)
@@ -141,8 +163,9 @@ class StudentT(ContinuousDistribution):
     With ``z = (x - mu)/sigma``:
 
     * density ``log f(x) = ln Gamma((nu+1)/2) - ln Gamma(nu/2) - (log nu + log pi)/2
-      - log sigma - (nu+1)/2 log1p(z^2/nu)``, the Gamma ratio as
-      ``log(poch(nu/2, 1/2))`` (no cancellation for large ``nu``), and
+      - log sigma - (nu+1)/2 log1p(z^2/nu)``, the constant as
+      ``-ln B(nu/2, 1/2) - (log nu)/2`` with a log-Beta that does not cancel
+      for large ``nu``, and
       ``log1p(z^2/nu)`` as ``2 log|z/sqrt(nu)| + log1p(nu/z^2)`` when ``z^2``
       would overflow;
     * tails through the incomplete beta with ``x = nu/(nu + z^2)`` and
@@ -255,7 +278,7 @@ class StudentT(ContinuousDistribution):
         sc = _special()
         nu = np.asarray(self.df, dtype=float)
         h_regular = (0.5 * (nu + 1.0) * (sc.digamma(0.5 * (nu + 1.0)) - sc.digamma(0.5 * nu))
-                     + 0.5 * np.log(nu) + sc.betaln(0.5 * nu, 0.5))
+                     + 0.5 * np.log(nu) + _betaln(0.5 * nu, 0.5))
         inv = 1.0 / nu
         series = np.zeros_like(nu)
         for c in reversed(_T_H_SERIES):
@@ -541,12 +564,13 @@ class F(ContinuousDistribution):
                 alt = np.broadcast_to(np.log(n) + np.log(x) + np.log1p(m / nx), log_den.shape)
                 log_den = np.where(fix, alt, log_den)
             lp = (sc.xlogy(0.5 * n, n) + sc.xlogy(0.5 * m, m) + sc.xlogy(0.5 * n - 1.0, x)
-                  - 0.5 * (n + m) * log_den - sc.betaln(0.5 * n, 0.5 * m))
+                  - 0.5 * (n + m) * log_den - _betaln(0.5 * n, 0.5 * m))
         return np.where(x < np.inf, lp, -np.inf)
 
     def _uw(self, x):
         n, m = self.dfn, self.dfd
-        nx = n * x
+        with np.errstate(over="ignore"):
+            nx = n * x
         den = nx + m
         with np.errstate(invalid="ignore"):
             u = np.where(nx < np.inf, nx / den, 1.0)
@@ -555,14 +579,29 @@ class F(ContinuousDistribution):
 
     def _tail(self, x, upper):
         sc = _special()
+        x, n, m = np.broadcast_arrays(np.asarray(x, dtype=float), self.dfn, self.dfd)
         u, w = self._uw(x)
         use_u = u < w
-        a = np.where(use_u, 0.5 * self.dfn, 0.5 * self.dfd)
-        b = np.where(use_u, 0.5 * self.dfd, 0.5 * self.dfn)
+        a = np.where(use_u, 0.5 * n, 0.5 * m)
+        b = np.where(use_u, 0.5 * m, 0.5 * n)
         v = np.where(use_u, u, w)
         # cdf = I_u(n/2, m/2) = 1 - I_w(m/2, n/2); sf the other way round
         lower = ~use_u if upper else use_u
-        return _where_call(lower, sc.betainc, sc.betaincc, a, b, v)
+        val = _where_call(lower, sc.betainc, sc.betaincc, a, b, v)
+        # arguments below 1e-250 (they may underflow): the series at 0 from the log
+        far = (w < 1e-250) if upper else (u < 1e-250) & (x > 0)
+        if far.any():
+            xf, nf, mf = x[far], n[far], m[far]
+            with np.errstate(over="ignore", under="ignore"):
+                if upper:       # w = (m/(n x)) (1 + O(w))
+                    base = mf / (nf * xf)
+                    log_base = np.log(mf / nf) - np.log(xf)
+                    val[far] = _beta_series_at_zero(base, log_base, 0.5 * mf, 0.5 * mf, 0.5 * nf)
+                else:           # u = (n x/m) (1 + O(u))
+                    base = nf * xf / mf
+                    log_base = np.log(nf / mf) + np.log(xf)
+                    val[far] = _beta_series_at_zero(base, log_base, 0.5 * nf, 0.5 * nf, 0.5 * mf)
+        return val
 
     def _cdf(self, x):
         return self._tail(x, upper=False)
@@ -571,14 +610,16 @@ class F(ContinuousDistribution):
         return self._tail(x, upper=True)
 
     def _ppf(self, q):
-        u, w = _beta_inverse_pair(0.5 * self.dfn, 0.5 * self.dfd, q)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return self.dfd * u / (self.dfn * w)
+        u, w, log_u = _beta_inverse_pair(0.5 * self.dfn, 0.5 * self.dfd, q)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return np.where(u < 1e-250, np.exp(np.log(self.dfd / self.dfn) + log_u),
+                            self.dfd * u / (self.dfn * w))
 
     def _isf(self, q):
-        w, u = _beta_inverse_pair(0.5 * self.dfd, 0.5 * self.dfn, q)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return self.dfd * u / (self.dfn * w)
+        w, u, log_w = _beta_inverse_pair(0.5 * self.dfd, 0.5 * self.dfn, q)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return np.where(w < 1e-250, np.exp(np.log(self.dfd / self.dfn) - log_w),
+                            self.dfd * u / (self.dfn * w))
 
     def _sample(self, rng, shape):
         out = np.asarray(rng.standard_gamma(0.5 * self.dfn, size=shape), dtype=float)
@@ -602,7 +643,7 @@ class F(ContinuousDistribution):
         n, m = self.dfn, self.dfd
         hn, hm, hs = 0.5 * n, 0.5 * m, 0.5 * (n + m)
         return np.broadcast_to(
-            np.log(m) - np.log(n) + sc.betaln(hn, hm) + (1.0 - hn) * sc.digamma(hn)
+            np.log(m) - np.log(n) + _betaln(hn, hm) + (1.0 - hn) * sc.digamma(hn)
             - (1.0 + hm) * sc.digamma(hm) + hs * sc.digamma(hs), self.batch_shape)
 
     # -- maximum likelihood -------------------------------------------------
@@ -617,7 +658,7 @@ class F(ContinuousDistribution):
         t = x / rx1
         m1 = float(t.mean())
         m2 = float((t * t).mean())
-        ll = a * np.log(r) + (a - 1.0) * M - (a + b) * S1 - float(sc.betaln(a, b))
+        ll = a * np.log(r) + (a - 1.0) * M - (a + b) * S1 - float(_betaln(a, b))
         psi_ab, tri_ab = float(sc.digamma(a + b)), float(sc.polygamma(1, a + b))
         g_a = np.log(r) + 1.0 + M - S1 - (a + b) * m1 / b - float(sc.digamma(a)) + psi_ab
         g_b = -a / b - S1 + (a + b) * a * m1 / b ** 2 - float(sc.digamma(b)) + psi_ab
