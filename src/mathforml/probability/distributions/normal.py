@@ -213,6 +213,12 @@ class Normal(ContinuousDistribution):
       and ``sum x_i^2``; ``mu_hat = sum x_i / n`` and
       ``sigma_hat^2 = sum (x_i - mu_hat)^2 / n`` (the 1/n, biased, variance).
 
+    References
+    ----------
+    M. J. Wichura, Algorithm AS 241, *Applied Statistics* 37(3), 477--484 (1988).
+    C. M. Bishop, *Pattern Recognition and Machine Learning*, Springer (2006),
+    section 2.3.4 (maximum likelihood for the Gaussian).
+
     Examples
     --------
     >>> d = Normal(loc=1.0, scale=2.0)
@@ -453,6 +459,11 @@ class MultivariateNormal(ContinuousDistribution):
       ``Sigma_hat = sum (x_i - mu_hat)(x_i - mu_hat)^T / n``.
 
     The CDF (an orthant probability) has no closed form and is not provided.
+
+    References
+    ----------
+    C. M. Bishop, *Pattern Recognition and Machine Learning*, Springer (2006),
+    sections 2.3.1--2.3.4 (conditionals, marginals, maximum likelihood).
 
     Examples
     --------

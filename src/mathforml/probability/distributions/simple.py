@@ -65,6 +65,11 @@ class Uniform(ContinuousDistribution):
       data, so the sufficient statistics are the order statistics
       ``min x_i`` and ``max x_i`` and ``low_hat = min``, ``high_hat = max``.
 
+    References
+    ----------
+    N. L. Johnson, S. Kotz and N. Balakrishnan, *Continuous Univariate
+    Distributions*, vol. 2, 2nd ed., Wiley (1995), chapter 26.
+
     Examples
     --------
     >>> d = Uniform(low=2.0, high=6.0)
@@ -199,6 +204,11 @@ class Exponential(ContinuousDistribution):
     * MLE from ``x_1..x_n``: the sufficient statistics are ``n`` and
       ``S = sum x_i``; ``l(lambda) = n log(lambda) - lambda S`` is largest at
       ``lambda_hat = n / S = 1 / mean``.
+
+    References
+    ----------
+    N. L. Johnson, S. Kotz and N. Balakrishnan, *Continuous Univariate
+    Distributions*, vol. 1, 2nd ed., Wiley (1994), chapter 19.
 
     Examples
     --------
