@@ -127,7 +127,8 @@ class EntropyOutput(NamedTuple):
 
 
 def _unit(base) -> str:
-    return {None: "nats", 2.0: "bits", 10.0: "hartleys"}.get(base, f"log base {base:g}")
+    names = {None: "nats", 2.0: "bits", 10.0: "hartleys"}
+    return names[base] if base in names else f"log base {base:g}"
 
 
 def _prepare_entropy(ns):
