@@ -55,6 +55,13 @@ def test_logpdf_exact_at_40_sigma():
     assert d.pdf(40.0) == 0.0         # true value 1.5e-348 is below the smallest double
 
 
+def test_pdf_at_the_mode_is_the_rounded_normaliser():
+    for loc, scale in [(1.0, 2.0), (0.0, 7.0), (-3.0, 0.1), (0.0, 1.0)]:
+        assert Normal(loc, scale).pdf(loc) == 1 / (scale * (2 * math.pi) ** 0.5)
+    np.testing.assert_array_equal(Normal([0.0, 1.0], [7.0, 0.1]).pdf([0.0, 1.0]),
+                                  1 / (np.array([7.0, 0.1]) * math.sqrt(2 * math.pi)))
+
+
 def test_scalars_come_back_as_python_floats():
     d = Normal(1.0, 2.0)
     for v in (d.pdf(0.3), d.logpdf(0.3), d.cdf(0.3), d.sf(0.3), d.ppf(0.3), d.isf(0.3),

@@ -47,6 +47,7 @@ from ..._validation import as_rng
 __all__ = ["Normal", "MultivariateNormal", "standard_normal_ppf"]
 
 _SQRT1_2 = math.sqrt(0.5)                       # 1/sqrt(2)
+_SQRT_2PI = math.sqrt(2.0 * math.pi)
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)   # log(sqrt(2 pi))
 _HALF_LOG_2PIE = 0.5 * (1.0 + math.log(2.0 * math.pi))
 
@@ -245,6 +246,7 @@ class Normal(ContinuousDistribution):
         _broadcast(self.loc, self.scale, names=("loc", "scale"))
         # -log(sigma) - log(2 pi)/2, the log normalising constant, computed once.
         self._log_norm = np.log(self.scale) + _HALF_LOG_2PI
+        self._inv_norm = 1.0 / (self.scale * _SQRT_2PI)   # 1/(sigma sqrt(2 pi))
         self._scalar_params = self.loc.ndim == 0 and self.scale.ndim == 0
         self._c_cdf = _SQRT1_2 / self.scale      # 1/(sigma sqrt 2)
 
@@ -261,11 +263,22 @@ class Normal(ContinuousDistribution):
         return -0.5 * (z * z) - self._log_norm
 
     def pdf(self, x):
-        """Density ``exp(-z^2/2) / (sigma sqrt(2 pi))`` at ``x``, ``z = (x - mu)/sigma``."""
-        out = self._logpdf(as_points(x))
-        if isinstance(out, np.ndarray) and out.ndim:
-            return np.exp(out, out=out)
-        return _scalar(np.exp(out))
+        """Density ``exp(-z^2/2) / (sigma sqrt(2 pi))`` at ``x``, ``z = (x - mu)/sigma``.
+
+        Computed in that form (not as ``exp(logpdf)``), so that at the mode it is
+        exactly the rounded ``1/(sigma sqrt(2 pi))``.
+        """
+        x = as_points(x)
+        if self._scalar_params and x.ndim:
+            z = np.subtract(x, self.loc)
+            z /= self.scale
+            np.square(z, out=z)
+            z *= -0.5
+            np.exp(z, out=z)
+            z *= self._inv_norm
+            return z
+        z = (x - self.loc) / self.scale
+        return _scalar(np.exp(-0.5 * (z * z)) * self._inv_norm)
 
     def _cdf(self, x):
         return self._tail(self.loc, x)
