@@ -317,6 +317,8 @@ class _Target:
         self.d = d
         self.grad_logpdf = grad_logpdf
         self._vg = None
+        from ..calculus.autodiff.tensor import Tensor
+        self._Tensor = Tensor
         if need_grad and grad_logpdf is None:
             from ..calculus.autodiff.functional import value_and_grad
             if self.vectorized:
@@ -335,18 +337,20 @@ class _Target:
     def _point(self, X, c):
         return X[c, 0] if self.scalar else X[c]
 
-    def _scalar_value(self, v, who="logpdf"):
-        from ..calculus.autodiff.tensor import Tensor
-        if isinstance(v, Tensor):
+    def _scalar_value(self, v):
+        if isinstance(v, float):
+            return v
+        if isinstance(v, self._Tensor):
             v = v.data
-        a = np.asarray(v, dtype=np.float64)
+        a = np.asarray(v)
+        if a.dtype.kind not in "fiu":
+            raise TypeError(f"logpdf must return a number, got {type(v).__name__}")
         if a.size != 1:
-            raise ValueError(f"{who} must return a single number per point, got shape {a.shape}")
-        return a.reshape(-1)[0]
+            raise ValueError(f"logpdf must return a single number per point, got shape {a.shape}")
+        return float(a.reshape(-1)[0])
 
     def _batch_values(self, v):
-        from ..calculus.autodiff.tensor import Tensor
-        if isinstance(v, Tensor):
+        if isinstance(v, self._Tensor):
             v = v.data
         a = np.asarray(v, dtype=np.float64)
         if a.shape != (self.n,):
@@ -357,12 +361,11 @@ class _Target:
         return a
 
     def _grad_array(self, g, vectorized: bool):
-        from ..calculus.autodiff.tensor import Tensor
-        if isinstance(g, Tensor):
+        if isinstance(g, self._Tensor):
             g = g.data
         g = np.asarray(g, dtype=np.float64)
         want = (self.n, self.d) if vectorized else (self.d,)
-        if g.size != int(np.prod(want)):
+        if g.size != (self.n * self.d if vectorized else self.d):
             raise ValueError(f"grad_logpdf must return the gradient with the point's shape "
                              f"({'(n_chains, d)' if vectorized else '(d,)'}), got shape {g.shape}")
         return g.reshape(want)
@@ -404,13 +407,19 @@ class _Target:
             return lp, G
 
 
+def _point_text(X, c: int, scalar: bool) -> str:
+    if scalar:
+        return repr(float(X[c, 0]))
+    return np.array2string(X[c], separator=", ", threshold=10)
+
+
 def _check_values(lp, X, what: str, scalar: bool) -> None:
     """NaN or +inf from logpdf is a bug in logpdf: name the point."""
     bad = np.isnan(lp) | (lp == np.inf)
     if bad.any():
         c = int(np.flatnonzero(bad)[0])
-        point = X[c, 0] if scalar else X[c]
-        raise ValueError(f"logpdf returned {lp[c]} at the {what} x = {point!r} (chain {c}); "
+        raise ValueError(f"logpdf returned {lp[c]} at the {what} x = {_point_text(X, c, scalar)} "
+                         f"(chain {c}); "
                          "return -inf outside the support and a finite value inside it")
 
 
@@ -419,8 +428,8 @@ def _check_start(lp, X, scalar: bool) -> None:
     bad = lp == -np.inf
     if bad.any():
         c = int(np.flatnonzero(bad)[0])
-        point = X[c, 0] if scalar else X[c]
-        raise ValueError(f"logpdf(x0) is -inf at x0 = {point!r} (chain {c}): the starting "
+        raise ValueError(f"logpdf(x0) is -inf at x0 = {_point_text(X, c, scalar)} (chain {c}): "
+                         "the starting "
                          "point lies outside the target's support")
 
 
@@ -734,9 +743,10 @@ def _mass(mass, shape):
                          f"{m.shape}; a dense mass matrix is not supported")
     if np.any(m <= 0):
         raise ValueError(f"mass must be > 0, got {m if m.ndim else float(m)}")
-    if m.ndim == 1 and len(shape) and m.shape[0] != shape[-1]:
-        raise ValueError(f"mass must have one entry per dimension ({shape[-1]}), got shape "
-                         f"{m.shape}")
+    if m.ndim == 1 and (not len(shape) or m.shape[0] != shape[-1]):
+        raise ValueError(f"mass must have one entry per dimension "
+                         f"({shape[-1] if len(shape) else 'a scalar q takes a scalar mass'}), "
+                         f"got shape {m.shape}")
     return m
 
 
@@ -859,7 +869,7 @@ def hmc(logpdf, x0, n_samples, *, step_size=0.1, n_leapfrog=20, grad_logpdf=None
     if not np.all(np.isfinite(G)):
         c = int(np.flatnonzero(~np.isfinite(G).all(axis=1))[0])
         raise ValueError(f"the gradient of logpdf is not finite at x0 = "
-                         f"{(X[c, 0] if scalar else X[c])!r} (chain {c})")
+                         f"{_point_text(X, c, scalar)} (chain {c})")
     eps = np.full(n_chains, eps0)
     # dual-averaging state (Hoffman & Gelman 2014, Alg. 5)
     mu, gamma, t0, kappa = np.log(10 * eps0), 0.05, 10.0, 0.75
@@ -1168,9 +1178,9 @@ def effective_sample_size(chains, *, method="bulk") -> float:
     return float(ess)
 
 
-def _rhat_split(x: np.ndarray):
-    """Split R-hat pieces for (m, n) chains: (rhat, W, B/n, var_plus, chain means)."""
-    xs = _split(x)
+def _rhat_split(x: np.ndarray, *, presplit: bool = False):
+    """Split R-hat pieces for (m, n) chains: (rhat, W, B/n, var_plus, half-chain means)."""
+    xs = x if presplit else _split(x)
     n = xs.shape[1]
     means = xs.mean(axis=1)
     W = np.mean(np.var(xs, axis=1, ddof=1))
@@ -1190,9 +1200,11 @@ def _rhat(x: np.ndarray, method: str) -> float:
         return _rhat_split(x)[0]
     if not np.ptp(x) > 0:
         return float("nan")
-    bulk = _rhat_split(_z_scale(x))[0]
+    # rank-normalise the split sequences (pooled ranks over the draws that are kept)
+    bulk = _rhat_split(_z_scale(_split(x)), presplit=True)[0]
     folded = np.abs(x - np.median(x))
-    tail = _rhat_split(_z_scale(folded))[0] if np.ptp(folded) > 0 else np.nan
+    tail = (_rhat_split(_z_scale(_split(folded)), presplit=True)[0] if np.ptp(folded) > 0
+            else np.nan)
     return float(np.fmax(bulk, tail))
 
 
