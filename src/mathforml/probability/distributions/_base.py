@@ -173,6 +173,9 @@ def sample_shape(size, batch_shape: tuple) -> tuple:
     if isinstance(size, Integral) and not isinstance(size, bool):
         shape = (int(size),)
     else:
+        if isinstance(size, (str, bytes)) or not all(
+                isinstance(s, Integral) and not isinstance(s, bool) for s in size):
+            raise TypeError(f"size must be None, an int or a tuple of ints, got {size!r}")
         try:
             shape = tuple(int(s) for s in size)
         except TypeError:
