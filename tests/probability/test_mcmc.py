@@ -402,8 +402,12 @@ def test_ess_matches_the_formula_computed_directly():
 
 
 def test_ess_is_capped_for_antithetic_chains():
+    # alternating draws: τ̂ would be ~0, so ESS stops at the cap S log10 S
     x = np.tile([1.0, -1.0], 50) + 1e-3 * np.random.default_rng(0).standard_normal(100)
-    assert effective_sample_size(x, method="basic") <= 100 * np.log10(100) + 1e-9
+    assert effective_sample_size(x, method="basic") == pytest.approx(100 * np.log10(100), rel=1e-12)
+    # AR(1) with φ = -0.9: n (1 - φ)/(1 + φ) = 19 n exceeds the cap n log10 n = 3 n
+    y = ar1(-0.9, 1, 1000, seed=0)
+    assert effective_sample_size(y, method="basic") == pytest.approx(3000.0, rel=1e-12)
 
 
 def test_split_rhat_well_mixed_and_different_means():
