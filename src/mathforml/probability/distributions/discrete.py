@@ -33,12 +33,16 @@ Numerical decisions
   :math:`-\delta(k) - D(k, \lambda) - \tfrac12\ln 2\pi k` of the same form
   (:math:`-\lambda` at :math:`k = 0`), and the negative binomial reuses the
   binomial kernel through :math:`f(k; r, p) = \frac{r}{r+k} f_{\text{bin}}(r; r+k, p)`.
-* **Tails directly.**  Binomial :math:`F(k) = 1 - I_p(k+1, n-k)` is computed as
-  ``betaincc(k+1, n-k, p)`` (the complemented incomplete beta, which equals
-  :math:`I_{1-p}(n-k, k+1)` without rounding :math:`1-p`), and
+* **Tails directly.**  Binomial :math:`F(k) = 1 - I_p(k+1, n-k) = I_{1-p}(n-k, k+1)`
+  (with :math:`1 - p` never rounded where it matters: see below), and
   :math:`S(k) = I_p(k+1, n-k)`; Poisson :math:`F(k) = Q(k+1, \lambda)`,
   :math:`S(k) = P(k+1, \lambda)`; negative binomial :math:`F(k) = I_p(r, k+1)`,
-  :math:`S(k) = 1 - I_p(r, k+1) = I_{1-p}(k+1, r)`.  Bernoulli and Categorical
+  :math:`S(k) = 1 - I_p(r, k+1) = I_{1-p}(k+1, r)`.  Of each complementary
+  pair the *small* tail is always evaluated directly; the other (>= 1/2) may be
+  formed as one minus it, which loses nothing.  Where the small tail is
+  :math:`I_{1-p}(\cdot,\cdot)`, the rounding of :math:`1-p` is corrected to first
+  order with the beta density (see ``_complement_of_betainc``); ``betaincc``,
+  several times slower in SciPy, is the fallback.  Bernoulli and Categorical
   tails are sums; the Categorical survival function is the sum of the upper
   part, never ``1 - cdf``.
 * **Poisson rate 0 is rejected** (``rate must be > 0``): SciPy accepts ``mu = 0``
@@ -207,6 +211,72 @@ def _gather(table, k):
     idx = np.broadcast_to(np.where(np.isfinite(k), k, 0).astype(np.intp), shape)
     T = np.broadcast_to(table, shape + table.shape[-1:])
     return np.take_along_axis(T, idx[..., None], axis=-1)[..., 0]
+
+
+def _complement_of_betainc(a, b, x):
+    r""":math:`1 - I_x(a, b) = I_{1-x}(b, a)` with relative accuracy in both tails.
+
+    Below the mean of Beta(a, b), :math:`x \le a/(a+b)`, the value
+    :math:`I_x(a, b)` is at most about 1/2 and the complement
+    :math:`1 - I_x` (``betainc`` with ``x`` entering exactly) loses nothing.
+    Above it the complement is the *small* tail and is computed directly as
+    :math:`I_y(b, a)` at :math:`y = 1 - x`: the rounded
+    :math:`y_{hi} = \mathrm{fl}(1 - x)` and its exact error
+    :math:`y_{lo} = (1 - y_{hi}) - x` (both steps exact) give
+
+    .. math::
+        I_y(b, a) = I_{y_{hi}}(b, a) + y_{lo}\,\frac{y_{hi}^{b-1}(1-y_{hi})^{a-1}}{B(b, a)}
+                    + O(y_{lo}^2),
+
+    the first-order term being the beta density (in log space).  It
+    matters: at :math:`n = 10^6` the rounding of :math:`1 - p` alone moves the
+    binomial cdf by :math:`5\cdot 10^{-11}` relative.  Where the correction is
+    not small (relative size above :math:`10^{-6}`), ``betaincc(a, b, x)`` is
+    used instead (exact input, but several times slower in SciPy).
+    """
+    from scipy.special import betainc, betaincc, betaln, gammaln, xlogy
+
+    a, b, x = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (a, b, x)))
+    small = x * (a + b) > a                     # above the mean: the complement is small
+    out = np.empty(a.shape)
+    big = ~small
+    out[big] = 1.0 - betainc(a[big], b[big], x[big])
+    if small.any():
+        a_s, b_s, x_s = a[small], b[small], x[small]
+        y_hi = 1.0 - x_s
+        y_lo = (1.0 - y_hi) - x_s
+        upper = betainc(b_s, a_s, y_hi)
+        # the correction needs few digits: ln B(b, a) from three gammaln (cheaper than
+        # betaln), which cancel harmlessly below a + b = 1e12
+        log_B = gammaln(a_s) + gammaln(b_s) - gammaln(a_s + b_s)
+        huge = a_s + b_s > 1e12
+        if huge.any():
+            log_B[huge] = betaln(b_s[huge], a_s[huge])
+        density = np.exp(xlogy(b_s - 1.0, y_hi) + xlogy(a_s - 1.0, 1.0 - y_hi) - log_B)
+        correction = y_lo * density
+        direct = upper + correction
+        bad = ~(np.abs(correction) <= 1e-6 * upper)
+        bad &= correction != 0
+        if bad.any():
+            direct[bad] = betaincc(a_s[bad], b_s[bad], x_s[bad])
+        out[small] = direct
+    return out
+
+
+def _edges(q, k, low, high, *, upper):
+    """SciPy's quantile conventions at the ends: ``ppf(0) = isf(1) = low - 1``,
+    ``ppf(1) = isf(0) = high``; NaN stays NaN."""
+    at_low, at_high = (q >= 1.0, q <= 0.0) if upper else (q <= 0.0, q >= 1.0)
+    out = np.where(at_low, low - 1.0, np.where(at_high, high, k))
+    return np.where(np.isnan(q), np.nan, out)
+
+
+def _direct_mass(dist, x, mass):
+    """The mass ``mass(k)`` at whole ``k`` in the support, 0 elsewhere, NaN at NaN."""
+    x = as_points(x)
+    inside = dist._valid_points(x)
+    out = np.where(inside, mass(np.where(inside, x, 0.0)), 0.0)
+    return _scalar(np.where(np.isnan(x), np.nan, out))
 
 
 def _counts(data, name="data"):
@@ -403,13 +473,15 @@ class Bernoulli(DiscreteDistribution):
     def _sf(self, k):
         return np.where(k >= 1, 0.0, self.p + 0.0 * k)
 
+    def pdf(self, k):
+        """Probability mass, exactly ``p`` at 1 and ``1 - p`` at 0 (no exp/log round trip)."""
+        return _direct_mass(self, k, lambda kk: np.where(kk == 1, self.p, 1.0 - self.p))
+
     def _ppf(self, u):
-        out = np.where(u <= 1.0 - self.p, 0.0, 1.0)
-        return np.where(np.isnan(u), np.nan, np.where(u <= 0.0, -1.0, out))
+        return _edges(u, np.where(u <= 1.0 - self.p, 0.0, 1.0), 0.0, 1.0, upper=False)
 
     def _isf(self, u):
-        out = np.where(self.p <= u, 0.0, 1.0)
-        return np.where(np.isnan(u), np.nan, np.where(u >= 1.0, -1.0, out))
+        return _edges(u, np.where(self.p <= u, 0.0, 1.0), 0.0, 1.0, upper=True)
 
     def _mean(self):
         return self.p
@@ -474,7 +546,8 @@ class Binomial(_CountDistribution):
     .. math::
         F(k) = I_{1-p}(n-k, k+1) = 1 - I_p(k+1, n-k), \qquad S(k) = I_p(k+1, n-k),
 
-    the first as ``betaincc(k+1, n-k, p)``.  :math:`E[X] = np`,
+    the smaller of the two always computed directly (``betainc`` at ``p``, or at
+    :math:`1 - p` with its rounding corrected).  :math:`E[X] = np`,
     :math:`\operatorname{Var}[X] = npq`; the entropy
     :math:`-\sum_k f(k)\ln f(k)` is summed over the support truncated where the
     tails hold less than :math:`10^{-17}`.  Sampling: ``rng.binomial``.
@@ -510,10 +583,11 @@ class Binomial(_CountDistribution):
         return _log_binom_kernel(k, n - k, p, 1.0 - p)
 
     def _cdf(self, k):
-        from scipy.special import betaincc
+        # the upper tail I_p(k+1, n-k) is the cheap, exact-input one; cdf = 1 - it where
+        # that is >= 1/2, and I_{1-p}(n-k, k+1) directly where the cdf is the small tail
         inner = k < self.n
         b = np.where(inner, self.n - k, 1.0)
-        return np.where(inner, betaincc(k + 1.0, b, self.p), 1.0)
+        return np.where(inner, _complement_of_betainc(k + 1.0, b, self.p), 1.0)
 
     def _sf(self, k):
         from scipy.special import betainc
@@ -686,8 +760,8 @@ class NegativeBinomial(_CountDistribution):
 
     the second form evaluated with the binomial saddle-point kernel (full
     relative accuracy at large ``r`` and ``k``); :math:`\ln f(0) = r\ln p`.
-    Tails: :math:`F(k) = I_p(r, k+1)`, :math:`S(k) = I_{1-p}(k+1, r)` (as
-    ``betaincc(r, k+1, p)``).  Moments :math:`E[X] = rq/p`,
+    Tails: :math:`F(k) = I_p(r, k+1)`, :math:`S(k) = I_{1-p}(k+1, r)` (the
+    smaller directly; :math:`1 - p` with its rounding corrected).  Moments :math:`E[X] = rq/p`,
     :math:`\operatorname{Var}[X] = rq/p^2`; truncated-sum entropy.  It is the
     Gamma–Poisson mixture :math:`X \mid \Lambda \sim \mathrm{Poisson}(\Lambda)`,
     :math:`\Lambda \sim \mathrm{Gamma}(r, \text{scale}=q/p)`, which is how it
@@ -740,8 +814,7 @@ class NegativeBinomial(_CountDistribution):
         return betainc(self.r, k + 1.0, self.p)
 
     def _sf(self, k):
-        from scipy.special import betaincc
-        return betaincc(self.r, k + 1.0, self.p)
+        return _complement_of_betainc(self.r, k + 1.0, self.p)
 
     def _mean(self):
         return self.r * (1.0 - self.p) / self.p
@@ -924,20 +997,24 @@ class Categorical(DiscreteDistribution):
     def _sf(self, k):
         return _gather(self._upper_sums(), k)
 
+    def pdf(self, k):
+        """Probability mass, exactly ``p[..., k]`` (no exp/log round trip)."""
+        return _direct_mass(self, k, lambda kk: _gather(self.p, kk))
+
     def _ppf(self, u):
         c = np.cumsum(self.p, axis=-1)
         c = c / c[..., -1:]
         k = np.zeros(np.broadcast_shapes(np.shape(u), self.batch_shape))
         for j in range(self.n_categories - 1):
             k += c[..., j] < u
-        return np.where(np.isnan(u), np.nan, np.where(u <= 0.0, -1.0, k))
+        return _edges(u, k, 0.0, self.n_categories - 1.0, upper=False)
 
     def _isf(self, u):
         S = self._upper_sums()
         k = np.zeros(np.broadcast_shapes(np.shape(u), self.batch_shape))
         for j in range(self.n_categories - 1):
             k += S[..., j] > u
-        return np.where(np.isnan(u), np.nan, np.where(u >= 1.0, -1.0, k))
+        return _edges(u, k, 0.0, self.n_categories - 1.0, upper=True)
 
     def _mean(self):
         return self.p @ np.arange(self.n_categories, dtype=float)
