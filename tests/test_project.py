@@ -34,7 +34,8 @@ def test_readme_main_command_runs_the_cli():
     assert "pip install ." in main_cmd and "mathforml explain solve" in main_cmd
 
 
-@pytest.mark.parametrize("module", ["mathforml.linalg", "mathforml.calculus"])
+@pytest.mark.parametrize("module", ["mathforml", "mathforml.linalg", "mathforml.calculus",
+                                    "mathforml.probability", "mathforml.optimize"])
 def test_pillars_do_not_import_heavy_or_reference_libraries(module):
     code = (f"import sys, {module}; "
             "bad = [m for m in ('matplotlib', 'sklearn', 'scipy', 'scipy.linalg') if m in sys.modules]; "
@@ -79,4 +80,41 @@ def test_source_never_calls_a_reference_implementation():
                     continue
                 if any(name == f or name.startswith(f + ".") for f in FORBIDDEN):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}")
+    assert not offenders, "\n".join(sorted(set(offenders)))
+
+
+# scipy.special functions that *are* the distributions we implement (erf, gammainc, betainc
+# and friends are allowed: they are the special functions underneath)
+DISTRIBUTION_SPECIALS = {
+    "ndtr", "ndtri", "log_ndtr", "ndtri_exp", "stdtr", "stdtrit", "stdtridf", "chdtr", "chdtrc",
+    "chdtri", "chdtriv", "fdtr", "fdtrc", "fdtri", "fdtridfd", "bdtr", "bdtrc", "bdtri", "pdtr",
+    "pdtrc", "pdtri", "pdtrik", "nbdtr", "nbdtrc", "nbdtri", "btdtr", "btdtri", "gdtr", "gdtrc",
+    "gdtria", "nrdtrimn", "nrdtrisd", "chndtr", "ncfdtr", "nctdtr", "smirnov", "kolmogorov",
+}
+# Generator methods that would sample a whole distribution for us; the base variates
+# (random, standard_normal, standard_exponential, standard_gamma, integers, binomial,
+# poisson, permutation, shuffle, choice without p) are allowed
+DISTRIBUTION_SAMPLERS = {
+    "beta", "gamma", "chisquare", "noncentral_chisquare", "f", "noncentral_f", "standard_t",
+    "multivariate_normal", "multinomial", "multivariate_hypergeometric", "negative_binomial",
+    "dirichlet", "exponential", "normal", "uniform", "lognormal", "standard_cauchy", "geometric",
+    "hypergeometric", "logseries", "laplace", "logistic", "gumbel", "pareto", "power",
+    "rayleigh", "triangular", "vonmises", "wald", "weibull", "zipf",
+}
+
+
+def test_probability_uses_no_distribution_from_scipy_special_or_numpy_random():
+    offenders = []
+    for path in (ROOT / "src" / "mathforml").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "scipy.special":
+                offenders += [f"{path.name}:{node.lineno}: {a.name}" for a in node.names
+                              if a.name in DISTRIBUTION_SPECIALS]
+            elif isinstance(node, ast.Attribute) and node.attr in DISTRIBUTION_SPECIALS:
+                offenders.append(f"{path.name}:{node.lineno}: {_dotted(node)}")
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr in DISTRIBUTION_SAMPLERS
+                  and "rng" in _dotted(node.func.value).lower()):
+                offenders.append(f"{path.name}:{node.lineno}: {_dotted(node.func)}")
     assert not offenders, "\n".join(sorted(set(offenders)))
