@@ -556,6 +556,67 @@ class ChiSquared(_GammaFamily):
 # ---------------------------------------------------------------------------
 # Beta
 # ---------------------------------------------------------------------------
+def _beta_gamma_ratio(rng, a, b, shape):
+    """Beta variates ``G_a / (G_a + G_b)`` (used where ``max(a, b) >= 1``: no ``0/0``)."""
+    ga = np.asarray(rng.standard_gamma(a, size=shape), dtype=float)
+    gb = np.asarray(rng.standard_gamma(b, size=shape), dtype=float)
+    gb += ga
+    ga /= gb
+    return ga
+
+
+def _beta_johnk(rng, a, b, shape):
+    r"""Beta variates by Jöhnk's rejection method (for ``a, b < 1``).
+
+    ``X = U^{1/a}``, ``Y = V^{1/b}`` with ``U, V`` uniform; accept when
+    ``X + Y <= 1`` and return ``X / (X + Y)``.  The acceptance rate
+    ``Gamma(a+1) Gamma(b+1) / Gamma(a+b+1)`` is at least 1/2 for ``a, b < 1``;
+    the loop runs over rejection rounds (on the still-rejected points), not
+    over points.  When ``min(a, b) >= 0.1`` the powers are formed directly
+    (``X`` underflows with probability below ``e^{-74}``); for smaller shapes
+    everything stays in log space: ``lx = log(U)/a``, ``ly = log(V)/b``,
+    ``m = max(lx, ly)``, accept when ``m + log(e^{lx-m} + e^{ly-m}) <= 0`` and
+    return ``e^{lx-m} / (e^{lx-m} + e^{ly-m})`` — never ``0/0``.
+    """
+    size = int(np.prod(shape, dtype=np.int64))
+    a = np.broadcast_to(a, shape).reshape(-1) if np.ndim(a) else a
+    b = np.broadcast_to(b, shape).reshape(-1) if np.ndim(b) else b
+    in_logs = min(np.min(a), np.min(b)) < 0.1
+    out = np.empty(size)
+    todo = None                           # None: every point (first round)
+    while todo is None or todo.size:
+        k = size if todo is None else todo.size
+        a_k = a if np.ndim(a) == 0 or todo is None else a[todo]
+        b_k = b if np.ndim(b) == 0 or todo is None else b[todo]
+        uv = rng.random((2, k))
+        with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+            np.log(uv, out=uv)
+            uv[0] /= a_k
+            uv[1] /= b_k
+            if in_logs:
+                m = np.maximum(uv[0], uv[1])
+                uv -= m
+                np.exp(uv, out=uv)
+                x, s = uv[0], uv[1]
+                s += x
+                ok = np.log(s)
+                ok += m
+                ok = ok <= 0.0
+            else:
+                np.exp(uv, out=uv)
+                x, s = uv[0], uv[1]
+                s += x
+                ok = s <= 1.0
+            x /= s
+        if todo is None:
+            out[ok] = x[ok]
+            todo = np.flatnonzero(~ok)
+        else:
+            out[todo[ok]] = x[ok]
+            todo = todo[~ok]
+    return out.reshape(shape)
+
+
 class Beta(ContinuousDistribution):
     r"""The Beta distribution on ``[0, 1]`` with shapes ``a`` and ``b``.
 
@@ -580,11 +641,14 @@ class Beta(ContinuousDistribution):
     * entropy ``ln B(a, b) - (a - 1) psi(a) - (b - 1) psi(b) + (a + b - 2) psi(a + b)``
       (it cancels for very large ``a, b``: absolute error about
       ``(a + b) eps``);
-    * sampling ``X = G_a / (G_a + G_b)`` with ``G ~ standard_gamma``.  When a
-      shape is below 1 a gamma variate can underflow to 0 (``0/0``), so there
-      both gammas are drawn in log space,
-      ``log G_a = log(standard_gamma(a + 1)) + log(U) / a`` (``U`` uniform),
-      and ``X = expit(log G_a - log G_b)``.
+    * sampling ``X = G_a / (G_a + G_b)`` with ``G ~ standard_gamma`` where
+      ``max(a, b) >= 1`` (then ``G_a + G_b`` cannot underflow: no ``0/0``);
+      where both shapes are below 1, Jöhnk's rejection method: ``X = U^{1/a}``,
+      ``Y = V^{1/b}`` (``U, V`` uniform), accept when ``X + Y <= 1``, return
+      ``X / (X + Y)``; for shapes below 0.1 it runs in log space
+      (``lx = log(U)/a``, ``m = max(lx, ly)``, accept when
+      ``m + log(e^{lx-m} + e^{ly-m}) <= 0``) — no underflow to ``0/0``
+      however small ``a, b`` are.
 
     Maximum likelihood on data in ``(0, 1)``, with the sufficient statistics
     ``L1 = mean(log x)`` and ``L2 = mean(log(1 - x))``: the score equations
@@ -646,24 +710,18 @@ class Beta(ContinuousDistribution):
 
     def _sample(self, rng, shape):
         a, b = self.a, self.b
-        if np.all(a >= 1.0) and np.all(b >= 1.0):
-            ga = np.asarray(rng.standard_gamma(a, size=shape), dtype=float)
-            gb = np.asarray(rng.standard_gamma(b, size=shape), dtype=float)
-            gb += ga
-            ga /= gb
-            return ga
-        sc = _special()
-        # log G_a = log(G_{a+1}) + log(U)/a: no underflow however small a is
-        la = np.log(rng.standard_gamma(a + 1.0, size=shape))
-        u = np.log(rng.random(size=shape))
-        u /= a
-        la += u
-        lb = np.log(rng.standard_gamma(b + 1.0, size=shape))
-        u = np.log(rng.random(size=shape))
-        u /= b
-        lb += u
-        la -= lb
-        return np.asarray(sc.expit(la), dtype=float)
+        small = (a < 1.0) & (b < 1.0)
+        if not small.any():
+            return _beta_gamma_ratio(rng, a, b, shape)
+        if small.all():
+            return _beta_johnk(rng, a, b, shape)
+        a_full, b_full = (np.broadcast_to(v, shape) for v in (a, b))
+        use_j = np.broadcast_to(small, shape)
+        out = np.empty(shape)
+        out[use_j] = _beta_johnk(rng, a_full[use_j], b_full[use_j], (int(use_j.sum()),))
+        rest = ~use_j
+        out[rest] = _beta_gamma_ratio(rng, a_full[rest], b_full[rest], (int(rest.sum()),))
+        return out
 
     def _mean(self):
         return self.a / (self.a + self.b)

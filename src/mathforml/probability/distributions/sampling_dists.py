@@ -146,6 +146,47 @@ def _t_ppf_standard(q, nu):
     return t
 
 
+#: Asymptotic series of c'(nu) = [psi((nu+1)/2) - psi(nu/2)]/2 - 1/(2 nu) (even powers
+#: 1/nu^2 .. 1/nu^12) and of c''(nu) (odd powers 1/nu^3 .. 1/nu^13).
+_T_C1_SERIES = (1 / 4, -1 / 8, 1 / 4, -17 / 16, 31 / 4, -691 / 8)
+_T_C2_SERIES = (-1 / 2, 1 / 2, -3 / 2, 17 / 2, -155 / 2, 2073 / 2)
+
+
+def _t_norm_const_derivatives(nu):
+    r"""``c'(nu)`` and ``c''(nu)`` of ``c(nu) = ln Gamma((nu+1)/2) - ln Gamma(nu/2) - (log nu)/2``.
+
+    The digamma forms ``[psi((nu+1)/2) - psi(nu/2)]/2 - 1/(2 nu)`` cancel to
+    ``1/(4 nu^2)`` for large ``nu``; from ``nu >= 30`` the asymptotic series
+    is summed instead (first omitted term below 1e-16 relative there).
+    """
+    sc = _special()
+    if nu >= 30.0:
+        inv2 = 1.0 / (nu * nu)
+        c1 = c2 = 0.0
+        for a1, a2 in zip(reversed(_T_C1_SERIES), reversed(_T_C2_SERIES)):
+            c1 = (c1 + a1) * inv2
+            c2 = (c2 + a2) * inv2
+        return c1, c2 / nu
+    c1 = 0.5 * float(sc.digamma(0.5 * (nu + 1.0)) - sc.digamma(0.5 * nu)) - 0.5 / nu
+    c2 = 0.25 * float(sc.polygamma(1, 0.5 * (nu + 1.0)) - sc.polygamma(1, 0.5 * nu)) \
+        + 0.5 / nu ** 2
+    return c1, c2
+
+
+def _log1p_minus(u, L):
+    r"""``phi(u) = -log1p(-u) - u = sum_{k>=2} u^k/k`` for ``u`` in [0, 1), given
+    ``L = -log1p(-u)``: the series (18 terms, Horner) where ``u < 0.1``, else ``L - u``."""
+    out = L - u
+    small = u < 0.1
+    if small.any():
+        us = u[small]
+        acc = np.zeros_like(us)
+        for k in range(19, 1, -1):
+            acc = acc * us + 1.0 / k
+        out[small] = acc * us * us
+    return out
+
+
 class StudentT(ContinuousDistribution):
     r"""Student's t distribution with ``df`` degrees of freedom, location and scale.
 
@@ -289,40 +330,39 @@ class StudentT(ContinuousDistribution):
 
     # -- maximum likelihood -------------------------------------------------
     @staticmethod
-    def _loglik_derivatives(x, eta, mu, tau, order=2):
+    def _loglik_derivatives(x, eta, mu, tau):
         r"""Log-likelihood of ``theta = (eta, mu, tau) = (log nu, mu, log sigma)``,
-        its gradient and (``order=2``) Hessian; the formulas are in :meth:`fit`."""
-        sc = _special()
+        its gradient and Hessian (the formulas are in :meth:`fit`).
+
+        The ``nu`` derivatives are written so that nothing cancels as
+        ``nu -> inf``: with ``u = d^2/(nu + d^2)``,
+        ``dl/dnu = n c'(nu) - sum phi(u)/2 + sum u/(2 nu)`` where
+        ``phi(u) = log1p(d^2/nu) - u = -log1p(-u) - u`` (its series for small
+        ``u``), and ``c'``, ``c''`` from their asymptotic series for ``nu >= 30``.
+        """
         n = x.size
         nu, sigma = np.exp(eta), np.exp(tau)
         d = (x - mu) / sigma
         d2 = d * d
         q = nu + d2
+        u = d2 / q
         L = np.log1p(d2 / nu)
-        sumL = float(L.sum())
         c = float(_t_log_norm_const(nu))
-        ll = n * (c - tau) - 0.5 * (nu + 1.0) * sumL
+        ll = n * (c - tau) - 0.5 * (nu + 1.0) * float(L.sum())
+        c1, c2 = _t_norm_const_derivatives(nu)
         s_d_q = float((d / q).sum())
-        s_d2_q = float((d2 / q).sum())
-        c1 = 0.5 * float(sc.digamma(0.5 * (nu + 1.0)) - sc.digamma(0.5 * nu)) - 0.5 / nu
+        s_u = float(u.sum())
         g_mu = (nu + 1.0) / sigma * s_d_q
-        g_tau = -n + (nu + 1.0) * s_d2_q
-        g_nu = n * c1 - 0.5 * sumL + 0.5 * (nu + 1.0) / nu * s_d2_q
+        g_tau = -n + (nu + 1.0) * s_u
+        g_nu = n * c1 - 0.5 * float(_log1p_minus(u, L).sum()) + 0.5 * s_u / nu
         g = np.array([nu * g_nu, g_mu, g_tau])
-        if order < 2:
-            return ll, g, None
         q2 = q * q
-        s_d_q2 = float((d / q2).sum())
-        s_d2_q2 = float((d2 / q2).sum())
-        c2 = 0.25 * float(sc.polygamma(1, 0.5 * (nu + 1.0)) - sc.polygamma(1, 0.5 * nu)) \
-            + 0.5 / nu ** 2
         h_mumu = (nu + 1.0) / sigma ** 2 * float(((d2 - nu) / q2).sum())
-        h_mutau = -2.0 * nu * (nu + 1.0) / sigma * s_d_q2
-        h_tautau = -2.0 * nu * (nu + 1.0) * s_d2_q2
+        h_mutau = -2.0 * nu * (nu + 1.0) / sigma * float((d / q2).sum())
+        h_tautau = -2.0 * nu * (nu + 1.0) * float((d2 / q2).sum())
         h_munu = float((d * (d2 - 1.0) / q2).sum()) / sigma
         h_taunu = float((d2 * (d2 - 1.0) / q2).sum())
-        h_nunu = (n * c2 + 0.5 * s_d2_q / nu - 0.5 * s_d2_q / nu ** 2
-                  - 0.5 * (nu + 1.0) / nu * s_d2_q2)
+        h_nunu = n * c2 + float((u * u).sum()) / (2.0 * nu) - float((u * (2.0 - u)).sum()) / (2.0 * nu * nu)
         H = np.array([[nu * nu * h_nunu + nu * g_nu, nu * h_munu, nu * h_taunu],
                       [nu * h_munu, h_mumu, h_mutau],
                       [nu * h_taunu, h_mutau, h_tautau]])
@@ -418,8 +458,9 @@ class StudentT(ContinuousDistribution):
             theta, maxiter, tol, ("df", "loc", "scale"),
             lambda th: (float(np.exp(th[0])), float(th[1]), float(np.exp(th[2]))),
             "theta <- theta - alpha H^{-1} g,  theta = (log df, loc, log scale)",
-            eta_index=0)
+            capped=(0,))
         nu, mu, sigma = float(np.exp(theta[0])), float(theta[1]), float(np.exp(theta[2]))
+        nu = min(nu, _DF_MAX)
         if nu >= _DF_MAX * (1 - 1e-12):
             warnings.warn(f"StudentT.fit: the likelihood keeps increasing as df -> inf (the data "
                           f"are lighter-tailed than any t); df is capped at {_DF_MAX:g}",
@@ -431,49 +472,63 @@ class StudentT(ContinuousDistribution):
         return cls(nu, loc=mu, scale=sigma)
 
 
-def _maximise(derivs, fallback, theta, maxiter, tol, names, unpack, formula, *, log_index=(),
-              eta_index=None):
+def _maximise(derivs, fallback, theta, maxiter, tol, names, unpack, formula, *, capped=()):
     """Damped Newton ascent with a fallback step; shared by the t and F fits.
 
     ``derivs(theta) -> (l, g, H)``; ``fallback(theta) -> theta`` (a step that
-    never lowers ``l``).  Components in ``log_index`` (and ``eta_index``) are
-    logs of parameters capped at ``log(_DF_MAX)``.
+    never lowers ``l``).  Components in ``capped`` are logs of degrees of
+    freedom, capped at ``log(_DF_MAX)``; one at its cap whose gradient still
+    points up is frozen (dropped from the Newton system).  Converged after a
+    full Newton step with ``max |delta theta| <= tol`` or a Newton decrement
+    ``g . d`` below ``1e-14 (1 + |l|)``, or when ``l`` has stopped rising for
+    five iterations (flat to rounding).
     """
-    caps = list(log_index) + ([eta_index] if eta_index is not None else [])
     log_cap = np.log(_DF_MAX)
+    capped = tuple(capped)
+
+    def clamp(th):
+        for i in capped:
+            th[i] = min(th[i], log_cap)
+        return th
+
     ll, g, H = derivs(theta)
     converged = False
+    stall = 0
     it = 0
     with section("Newton iterations on the log-likelihood"):
         for it in range(1, maxiter + 1):
-            d = _newton_direction(H, g)
-            kind = "newton"
-            alpha = 1.0
-            accepted = False
-            if d is not None and np.all(np.isfinite(d)):
+            free = np.ones(theta.size, dtype=bool)
+            for i in capped:
+                if theta[i] >= log_cap and g[i] >= 0:
+                    free[i] = False
+            d = np.zeros_like(theta)
+            d_free = _newton_direction(H[np.ix_(free, free)], g[free])
+            kind, alpha, accepted, decrement = "newton", 1.0, False, np.inf
+            if d_free is not None and np.all(np.isfinite(d_free)):
+                d[free] = d_free
+                decrement = float(g @ d)
                 for _ in range(40):
-                    th_new = theta + alpha * d
-                    for i in caps:
-                        th_new[i] = min(th_new[i], log_cap)
+                    th_new = clamp(theta + alpha * d)
                     ll_new, g_new, H_new = derivs(th_new)
                     if np.isfinite(ll_new) and ll_new >= ll - 1e-13 * abs(ll):
                         accepted = True
                         break
                     alpha *= 0.5
             if not accepted:
-                kind = "fallback"
-                th_new = fallback(theta)
-                for i in caps:
-                    th_new[i] = min(th_new[i], log_cap)
+                kind, alpha = "fallback", 1.0
+                th_new = clamp(fallback(theta))
                 ll_new, g_new, H_new = derivs(th_new)
-                alpha = 1.0
             delta = float(np.max(np.abs(th_new - theta)))
+            gain = ll_new - ll
             theta, ll, g, H = th_new, ll_new, g_new, H_new
             step("Iteration", formula, iteration=it, kind=kind, loglik=ll, grad=g, alpha=alpha,
                  **dict(zip(names, unpack(theta))))
-            at_cap = any(theta[i] >= log_cap for i in caps)
-            if (kind == "newton" and alpha == 1.0 and delta <= tol) or delta == 0.0 \
-                    or (at_cap and delta <= tol):
+            flat = 1e-14 * (1.0 + abs(ll))
+            if kind == "newton" and alpha == 1.0 and (delta <= tol or decrement <= flat):
+                converged = True
+                break
+            stall = stall + 1 if gain <= flat else 0
+            if stall >= 5 or delta == 0.0:
                 converged = True
                 break
     return theta, it, converged
@@ -496,10 +551,16 @@ class F(ContinuousDistribution):
     ``n = dfn``, ``m = dfd``:
 
     * density ``log f(x) = (n/2) log n + (m/2) log m + (n/2 - 1) log x
-      - ((n + m)/2) log(m + n x) - ln B(n/2, m/2)`` (``xlogy`` at ``x = 0``:
-      ``inf`` for ``n < 2``, ``1`` for ``n = 2``, 0 for ``n > 2``; the last log
-      as ``log n + log x + log1p(m/(n x))`` where ``n x`` overflows).  For very
-      large ``n, m`` the terms cancel (absolute error about ``(n + m) eps``);
+      - ((n + m)/2) log(m + n x) - ln B(n/2, m/2)``, coded with ``r = n/m`` as
+      ``(n/2) log r + (n/2 - 1) log x - ((n + m)/2) log1p(r x) - ln B(n/2, m/2)``
+      for ``n <= m`` and as the mirror form
+      ``-(m/2) log r - (m/2 + 1) log x - ((n + m)/2) log1p(1/(r x)) - ln B``
+      for ``n > m``, so that the large degree of freedom enters only through
+      ``log1p`` and the log-Beta (no ``(m/2) log m`` terms, 1e11 at
+      ``m = 1e10``); ``xlogy`` at ``x = 0`` gives ``inf`` for ``n < 2``, ``1``
+      for ``n = 2``, 0 for ``n > 2``; ``log1p(t) = log t`` where ``t``
+      overflows.  When both ``n`` and ``m`` are large the terms still cancel
+      (absolute error about ``min(n, m) eps`` times a log);
     * with ``u = n x/(n x + m)`` and ``w = m/(n x + m)`` (both formed directly):
       ``cdf(x) = I_u(n/2, m/2)``, ``sf(x) = I_w(m/2, n/2)``; each is evaluated
       from the smaller of ``u``, ``w`` (``betainc`` or the complement
@@ -553,18 +614,30 @@ class F(ContinuousDistribution):
         low = np.zeros(self.batch_shape)
         return low, low + np.inf
 
+    @staticmethod
+    def _log1p_big(t, log_t):
+        """``log1p(t)``, as ``log_t`` (= log t) where ``t`` overflows."""
+        out = np.log1p(t)
+        return out if np.all(t < 1e300) else np.where(t < 1e300, out, log_t)
+
     def _logpdf(self, x):
         sc = _special()
         n, m = self.dfn, self.dfd
-        nx = n * x
-        with np.errstate(invalid="ignore", divide="ignore"):
-            log_den = np.log(m + nx)
-            if not np.all(np.isfinite(nx)):
-                fix = np.broadcast_to(~np.isfinite(nx), log_den.shape)
-                alt = np.broadcast_to(np.log(n) + np.log(x) + np.log1p(m / nx), log_den.shape)
-                log_den = np.where(fix, alt, log_den)
-            lp = (sc.xlogy(0.5 * n, n) + sc.xlogy(0.5 * m, m) + sc.xlogy(0.5 * n - 1.0, x)
-                  - 0.5 * (n + m) * log_den - _betaln(0.5 * n, 0.5 * m))
+        half_n, half_m = 0.5 * n, 0.5 * m
+        log_r = np.log(n) - np.log(m)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            log_x = np.log(x)
+            # form A (n <= m, and x = 0): (n/2) log r + (n/2 - 1) log x - ((n+m)/2) log1p(r x)
+            lp = (half_n * log_r + sc.xlogy(half_n - 1.0, x)
+                  - (half_n + half_m) * self._log1p_big(np.exp(log_r) * x, log_r + log_x))
+            use_b = (n > m) & (x > 0)
+            if np.any(use_b):
+                # form B (n > m): -(m/2) log r - (m/2 + 1) log x - ((n+m)/2) log1p(1/(r x))
+                lp_b = (-half_m * log_r - (half_m + 1.0) * log_x
+                        - (half_n + half_m) * self._log1p_big(np.exp(-log_r) / x,
+                                                              -log_r - log_x))
+                lp = np.where(use_b, lp_b, lp)
+            lp = lp - _betaln(half_n, half_m)
         return np.where(x < np.inf, lp, -np.inf)
 
     def _uw(self, x):
@@ -743,8 +816,9 @@ class F(ContinuousDistribution):
             derivs, gradient_step, theta, maxiter, tol, ("dfn", "dfd"),
             lambda th: (float(2 * np.exp(th[0])), float(2 * np.exp(th[1]))),
             "theta <- theta - alpha H^{-1} g,  theta = (log(dfn/2), log(dfd/2))",
-            log_index=(0, 1))
-        dfn, dfd = 2.0 * float(np.exp(theta[0])), 2.0 * float(np.exp(theta[1]))
+            capped=(0, 1))
+        dfn = min(2.0 * float(np.exp(theta[0])), 2 * _DF_MAX)
+        dfd = min(2.0 * float(np.exp(theta[1])), 2 * _DF_MAX)
         if max(dfn, dfd) >= 2 * _DF_MAX * (1 - 1e-12):
             warnings.warn(f"F.fit: the likelihood keeps increasing as a degree of freedom -> inf; "
                           f"it is capped at {2 * _DF_MAX:g}", ConvergenceWarning, stacklevel=2)
