@@ -162,7 +162,7 @@ def armijo(phi, phi0, dphi0, alpha0=1.0, *, c1=1e-4, shrink=0.5, maxiter=50):
     phi_a = math.nan
     success = False
     nfev = 0
-    with section("Armijo backtracking") if rec else _nothing():
+    with section("Armijo backtracking"):
         for j in range(maxiter):
             phi_a = float(phi(alpha))
             nfev += 1
@@ -182,16 +182,6 @@ def armijo(phi, phi0, dphi0, alpha0=1.0, *, c1=1e-4, shrink=0.5, maxiter=50):
             step("Line search result", _ARMIJO, alpha=alpha, phi=phi_a, phi0=phi0, dphi0=dphi0,
                  nfev=nfev, success=success, message=message)
     return LineSearchResult(alpha, phi_a, None, nfev, success, 0, None, message)
-
-
-class _nothing:
-    __slots__ = ()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 # ---------------------------------------------------------------------------
@@ -298,90 +288,70 @@ def strong_wolfe(phi_dphi, phi0, dphi0, alpha0=1.0, *, c1=1e-4, c2=0.9, alpha_ma
         raise ValueError(f"c2 must satisfy c1 < c2 < 1, got c1={c1}, c2={c2}")
     if not alpha_max > 0.0:
         raise ValueError(f"alpha_max must be > 0, got {alpha_max}")
-    rec = active()
-    c1_dphi0 = c1 * dphi0
-    curv = -c2 * dphi0                     # |φ'(α)| <= c2 |φ'(0)|
+    ls = _Wolfe(phi_dphi, phi0, dphi0, c1 * dphi0, -c2 * dphi0, maxiter, active())
+    with section("Strong Wolfe line search"):
+        return ls.run(min(alpha0, alpha_max), alpha_max)
 
-    # best Armijo point so far, for a graceful failure
-    best = [0.0, phi0, dphi0, None]
-    nfev = 0
 
-    def evaluate(a, phase):
-        nonlocal nfev
-        out = phi_dphi(a)
-        nfev += 1
+class _Wolfe:
+    """State of one strong-Wolfe search: the evaluation count and the best Armijo point."""
+
+    __slots__ = ("phi_dphi", "phi0", "dphi0", "c1_dphi0", "curv", "maxiter", "rec", "nfev",
+                 "best")
+
+    def __init__(self, phi_dphi, phi0, dphi0, c1_dphi0, curv, maxiter, rec):
+        self.phi_dphi = phi_dphi
+        self.phi0 = phi0
+        self.dphi0 = dphi0
+        self.c1_dphi0 = c1_dphi0
+        self.curv = curv                   # |φ'(α)| <= c2 |φ'(0)|
+        self.maxiter = maxiter
+        self.rec = rec
+        self.nfev = 0
+        self.best = (0.0, phi0, dphi0, None)
+
+    def evaluate(self, a, phase):
+        out = self.phi_dphi(a)
+        self.nfev += 1
         p = float(out[0])
         dp = float(out[1])
         ex = out[2] if len(out) > 2 else None
-        if not math.isfinite(p):
+        if not math.isfinite(p):           # NaN or inf: the step left the domain, "too far"
             p = math.inf
-        arm = p <= phi0 + a * c1_dphi0
-        if arm and p < best[1]:
-            best[0], best[1], best[2], best[3] = a, p, dp, ex
-        if rec:
-            step("Trial step", _WOLFE, iteration=nfev - 1, phase=phase, alpha=a, phi=p, dphi=dp,
-                 armijo=bool(arm), curvature=bool(abs(dp) <= curv))
+        arm = p <= self.phi0 + a * self.c1_dphi0
+        if arm and p < self.best[1]:
+            self.best = (a, p, dp, ex)
+        if self.rec:
+            step("Trial step", _WOLFE, iteration=self.nfev - 1, phase=phase, alpha=a, phi=p,
+                 dphi=dp, armijo=bool(arm), curvature=bool(abs(dp) <= self.curv))
         return p, dp, ex, arm
 
-    def done(a, p, dp, ex, success, message):
+    def done(self, a, p, dp, ex, success, message):
         if not success:
-            a, p, dp, ex = best
-            if a == 0.0:
-                dp = dphi0
-        if rec:
-            step("Line search result", _WOLFE, alpha=a, phi=p, dphi=dp, phi0=phi0, dphi0=dphi0,
-                 nfev=nfev, success=success, message=message)
-        return LineSearchResult(a, p, dp, nfev, success, nfev, ex, message)
+            a, p, dp, ex = self.best
+        if self.rec:
+            step("Line search result", _WOLFE, alpha=a, phi=p, dphi=dp, phi0=self.phi0,
+                 dphi0=self.dphi0, nfev=self.nfev, success=success, message=message)
+        return LineSearchResult(a, p, dp, self.nfev, success, self.nfev, ex, message)
 
-    def zoom(a_lo, p_lo, d_lo, a_hi, p_hi, d_hi):
-        width_old = width_older = abs(a_hi - a_lo) * 2.0
-        while nfev < maxiter:
-            width = abs(a_hi - a_lo)
-            if width <= 1e-14 * max(a_lo, a_hi):
-                return done(a_lo, p_lo, d_lo, None, False,
-                            "rounding errors: the bracket shrank to machine precision")
-            lo, hi = (a_lo, a_hi) if a_lo < a_hi else (a_hi, a_lo)
-            delta = 0.1 * width
-            if width > 0.66 * width_older:
-                a_j = None                  # not shrinking fast enough: bisect
-            else:
-                a_j = _cubic_min(a_lo, p_lo, d_lo, a_hi, p_hi, d_hi) if math.isfinite(p_hi) else None
-                if a_j is None or not lo + delta <= a_j <= hi - delta:
-                    a_j = _quad_min(a_lo, p_lo, d_lo, a_hi, p_hi) if math.isfinite(p_hi) else None
-                    if a_j is None or not lo + delta <= a_j <= hi - delta:
-                        a_j = None
-            if a_j is None:
-                a_j = 0.5 * (a_lo + a_hi)
-            width_older, width_old = width_old, width
-            p_j, d_j, ex_j, arm = evaluate(a_j, "zoom")
-            if not arm or p_j >= p_lo:
-                a_hi, p_hi, d_hi = a_j, p_j, d_j
-            else:
-                if abs(d_j) <= curv:
-                    return done(a_j, p_j, d_j, ex_j, True, "strong Wolfe conditions hold")
-                if d_j * (a_hi - a_lo) >= 0.0:
-                    a_hi, p_hi, d_hi = a_lo, p_lo, d_lo
-                a_lo, p_lo, d_lo = a_j, p_j, d_j
-        return done(a_lo, p_lo, d_lo, None, False,
-                    f"no strong-Wolfe step within maxiter={maxiter} evaluations (zoom)")
-
-    with section("Strong Wolfe line search") if rec else _nothing():
-        a_prev, p_prev, d_prev = 0.0, phi0, dphi0
-        a = min(alpha0, alpha_max)
+    def run(self, a, alpha_max):
+        """Bracketing phase (N&W Algorithm 3.5)."""
+        curv = self.curv
+        a_prev, p_prev, d_prev = 0.0, self.phi0, self.dphi0
         while True:
-            p, dp, ex, arm = evaluate(a, "bracket")
-            if not arm or (nfev > 1 and p >= p_prev):
-                return zoom(a_prev, p_prev, d_prev, a, p, dp)
+            p, dp, ex, arm = self.evaluate(a, "bracket")
+            if not arm or (self.nfev > 1 and p >= p_prev):
+                return self.zoom(a_prev, p_prev, d_prev, a, p, dp)
             if abs(dp) <= curv:
-                return done(a, p, dp, ex, True, "strong Wolfe conditions hold")
+                return self.done(a, p, dp, ex, True, "strong Wolfe conditions hold")
             if dp >= 0.0:
-                return zoom(a, p, dp, a_prev, p_prev, d_prev)
+                return self.zoom(a, p, dp, a_prev, p_prev, d_prev)
             if a >= alpha_max:
-                return done(a, p, dp, ex, False,
-                            f"the step reached alpha_max={alpha_max} and f still decreases")
-            if nfev >= maxiter:
-                return done(a, p, dp, ex, False,
-                            f"no strong-Wolfe step within maxiter={maxiter} evaluations (bracketing)")
+                return self.done(a, p, dp, ex, False,
+                                 f"the step reached alpha_max={alpha_max} and f still decreases")
+            if self.nfev >= self.maxiter:
+                return self.done(a, p, dp, ex, False, "no strong-Wolfe step within maxiter="
+                                 f"{self.maxiter} evaluations (bracketing)")
             lo_ext = a + 1.1 * (a - a_prev)
             hi_ext = a + 4.0 * (a - a_prev)
             a_next = _cubic_min(a_prev, p_prev, d_prev, a, p, dp)
@@ -391,3 +361,36 @@ def strong_wolfe(phi_dphi, phi0, dphi0, alpha0=1.0, *, c1=1e-4, c2=0.9, alpha_ma
                 a_next = lo_ext
             a_prev, p_prev, d_prev = a, p, dp
             a = min(a_next, alpha_max)
+
+    def zoom(self, a_lo, p_lo, d_lo, a_hi, p_hi, d_hi):
+        """Zoom phase (N&W Algorithm 3.6) with safeguarded cubic interpolation."""
+        curv = self.curv
+        width_old = width_older = abs(a_hi - a_lo) * 2.0
+        while self.nfev < self.maxiter:
+            width = abs(a_hi - a_lo)
+            if width <= 1e-14 * max(a_lo, a_hi):
+                return self.done(a_lo, p_lo, d_lo, None, False,
+                                 "rounding errors: the bracket shrank to machine precision")
+            lo, hi = (a_lo, a_hi) if a_lo < a_hi else (a_hi, a_lo)
+            delta = 0.1 * width
+            a_j = None
+            if width <= 0.66 * width_older and math.isfinite(p_hi):
+                a_j = _cubic_min(a_lo, p_lo, d_lo, a_hi, p_hi, d_hi)
+                if a_j is None or not lo + delta <= a_j <= hi - delta:
+                    a_j = _quad_min(a_lo, p_lo, d_lo, a_hi, p_hi)
+                    if a_j is not None and not lo + delta <= a_j <= hi - delta:
+                        a_j = None
+            if a_j is None:                   # no safe interpolant, or slow progress: bisect
+                a_j = 0.5 * (a_lo + a_hi)
+            width_older, width_old = width_old, width
+            p_j, d_j, ex_j, arm = self.evaluate(a_j, "zoom")
+            if not arm or p_j >= p_lo:
+                a_hi, p_hi, d_hi = a_j, p_j, d_j
+            else:
+                if abs(d_j) <= curv:
+                    return self.done(a_j, p_j, d_j, ex_j, True, "strong Wolfe conditions hold")
+                if d_j * (a_hi - a_lo) >= 0.0:
+                    a_hi, p_hi, d_hi = a_lo, p_lo, d_lo
+                a_lo, p_lo, d_lo = a_j, p_j, d_j
+        return self.done(a_lo, p_lo, d_lo, None, False,
+                         f"no strong-Wolfe step within maxiter={self.maxiter} evaluations (zoom)")
