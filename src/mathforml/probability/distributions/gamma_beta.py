@@ -62,6 +62,30 @@ def _where_call(mask, f_true, f_false, *args):
     return out
 
 
+def _beta_left_root_log(a, b, log_p):
+    """``t = log x`` with ``I_x(a, b) = e^{log_p}`` far in the left tail (see
+    :func:`_beta_inverse_pair`): series start, then Newton in ``t``."""
+    sc = _special()
+    log_beta = _betaln(a, b)
+    t = (log_p + np.log(a) + log_beta) / a
+    with np.errstate(all="ignore"):
+        for _ in range(30):
+            live = t > -700.0                       # exp(t) representable: Newton on h(t)
+            if not live.any():
+                break
+            t_live = t[live]
+            xt = np.exp(t_live)
+            log_i = np.log(sc.betainc(a[live], b[live], xt))
+            log_f = (a[live] - 1.0) * t_live + (b[live] - 1.0) * np.log1p(-xt) - log_beta[live]
+            dt = (log_i - log_p[live]) * np.exp(log_i - log_f - t_live)
+            ok = np.isfinite(dt)
+            t_live[ok] -= dt[ok]
+            t[live] = t_live
+            if not np.any(np.abs(dt[ok]) > 1e-15 * np.abs(t_live[ok])):
+                break
+    return t
+
+
 def _beta_inverse_pair(a, b, p):
     r"""``x``, ``y = 1 - x`` and ``log x`` with :math:`I_x(a, b) = p`, each to full relative accuracy.
 
@@ -69,10 +93,17 @@ def _beta_inverse_pair(a, b, p):
     solved for directly from the complementary inverse
     :math:`1 - I_y(b, a) = I_{1-y}(a, b) = p` (``betainccinv(b, a, p)``) instead
     of being formed as ``1 - x`` (which would lose the digits of a small ``y``).
-    Where ``x < 1e-250`` (it may underflow to 0 although ``p > 0``), ``log x``
-    comes from the leading term of the series at 0,
-    :math:`I_x(a, b) = x^a / (a B(a, b)) (1 + O(x))`:
-    ``log x = (log p + log a + ln B(a, b)) / a`` — exact to rounding there.
+
+    Far in the left tail SciPy's inverse returns NaN (``betaincinv(2.5, 30,
+    1e-300)``) or clamps at 2.2e-308 where the answer is smaller.  There
+    (``x`` NaN or below 1e-280 while ``p > 0``) the root is found in
+    ``t = log x`` instead: start from the leading term of the series at 0,
+    :math:`I_x(a, b) = x^a / (a B(a, b)) (1 + O(b x))`, i.e.
+    ``t0 = (log p + log a + ln B(a, b)) / a``, then Newton on
+    ``h(t) = log I_{e^t}(a, b) - log p`` with ``h'(t) = x f(x) / I_x(a, b)``
+    (``f`` the Beta density) while ``e^t`` is representable; below that the
+    series start is exact to rounding.  ``x = exp(t)`` may then underflow to 0,
+    which is the correctly rounded answer; ``log x`` keeps the information.
     """
     sc = _special()
     a, b, p = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float),
@@ -83,12 +114,20 @@ def _beta_inverse_pair(a, b, p):
     if big.any():
         y[big] = sc.betainccinv(b[big], a[big], p[big])
         x[big] = 1.0 - y[big]
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         log_x = np.array(np.log(x), dtype=float)
-    tiny = (x < 1e-250) & (p > 0)
-    if tiny.any():
-        at, bt = a[tiny], b[tiny]
-        log_x[tiny] = (np.log(p[tiny]) + np.log(at) + _betaln(at, bt)) / at
+    far = (p > 0) & ~(x > 1e-280) & ~big
+    if far.any():
+        t = _beta_left_root_log(a[far], b[far], np.log(p[far]))
+        log_x[far] = t
+        x[far] = np.exp(t)
+        y[far] = 1.0 - x[far]
+    far_y = big & (p < 1) & ~(y > 1e-280)          # the mirror: I_y(b, a) = 1 - p (exact here)
+    if far_y.any():
+        t = _beta_left_root_log(b[far_y], a[far_y], np.log1p(-p[far_y]))
+        y[far_y] = np.exp(t)
+        x[far_y] = 1.0 - y[far_y]
+        log_x[far_y] = np.log1p(-y[far_y])
     return x, y, log_x
 
 
@@ -635,8 +674,10 @@ class Beta(ContinuousDistribution):
       ``sf(x) = I_{1-x}(b, a) = 1 - I_x(a, b)``, computed directly as the
       complementary incomplete beta ``betaincc(a, b, x)`` — which is
       ``I_{1-x}(b, a)`` evaluated without rounding ``1 - x``;
-    * ``ppf(q) = I^{-1}(a, b; q)`` (``betaincinv``), ``isf`` through the
-      complementary inverse (``betainccinv``);
+    * ``ppf(q) = I^{-1}(a, b; q)`` (``betaincinv``, with ``1 - x`` from the
+      complementary inverse ``betainccinv`` where it is the small side, and a
+      Newton polish in ``log x`` in the far left tail where SciPy's inverse
+      gives up); ``isf(q)`` solves ``I_{1-x}(b, a) = q`` the same way;
     * ``mean = a / (a + b)``, ``var = a b / ((a + b)^2 (a + b + 1))``;
     * entropy ``ln B(a, b) - (a - 1) psi(a) - (b - 1) psi(b) + (a + b - 2) psi(a + b)``
       (it cancels for very large ``a, b``: absolute error about
@@ -703,10 +744,10 @@ class Beta(ContinuousDistribution):
         return _special().betaincc(self.a, self.b, x)
 
     def _ppf(self, q):
-        return _special().betaincinv(self.a, self.b, q)
+        return _beta_inverse_pair(self.a, self.b, q)[0]
 
     def _isf(self, q):
-        return _special().betainccinv(self.a, self.b, q)
+        return _beta_inverse_pair(self.b, self.a, q)[1]
 
     def _sample(self, rng, shape):
         a, b = self.a, self.b
