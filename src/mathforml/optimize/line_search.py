@@ -46,6 +46,10 @@ from ..explain import active, section, step
 __all__ = ["LineSearchResult", "armijo", "strong_wolfe"]
 
 _ARMIJO = "φ(α) <= φ(0) + c1 α φ'(0)"
+# Sufficient decrease is judged with a rounding allowance of 1e-14 |φ(0)|: when the
+# decrease c1 α |φ'(0)| itself is below the rounding error of f, comparing f values
+# says nothing, and a strict test would fail at the last digits of a converged run.
+_ROUNDING = 1e-14
 _WOLFE = "φ(α) <= φ(0) + c1 α φ'(0) and |φ'(α)| <= c2 |φ'(0)|"
 
 
@@ -142,7 +146,10 @@ def armijo(phi, phi0, dphi0, alpha0=1.0, *, c1=1e-4, shrink=0.5, maxiter=50):
     Notes
     -----
     Trials ``alpha_j = alpha0 * shrink**j`` until
-    ``phi(alpha_j) <= phi0 + c1 * alpha_j * dphi0``.  A non-finite
+    ``phi(alpha_j) <= phi0 + c1 * alpha_j * dphi0 + 1e-14 |phi0|`` (the last
+    term allows for the rounding error in ``f``, so a run that has converged
+    to the last digits is not reported as a failure; it is negligible
+    otherwise).  A non-finite
     ``phi(alpha_j)`` (the step left the domain) counts as a failed trial.
     Since ``dphi0 < 0`` the condition holds for every small enough step, so
     backtracking ends after about ``log(alpha0 / alpha_ok) / log(1 / shrink)``
@@ -159,6 +166,7 @@ def armijo(phi, phi0, dphi0, alpha0=1.0, *, c1=1e-4, shrink=0.5, maxiter=50):
         raise ValueError(f"shrink must be in (0, 1), got {shrink}")
     rec = active()
     c1_dphi0 = c1 * dphi0
+    phi0_tol = phi0 + _ROUNDING * abs(phi0)
     phi_a = math.nan
     success = False
     nfev = 0
@@ -166,7 +174,7 @@ def armijo(phi, phi0, dphi0, alpha0=1.0, *, c1=1e-4, shrink=0.5, maxiter=50):
         for j in range(maxiter):
             phi_a = float(phi(alpha))
             nfev += 1
-            bound = phi0 + alpha * c1_dphi0
+            bound = phi0_tol + alpha * c1_dphi0
             ok = phi_a <= bound               # False for NaN
             if rec:
                 step("Trial step", _ARMIJO, iteration=j, alpha=alpha, phi=phi_a, bound=bound,
@@ -271,7 +279,12 @@ def strong_wolfe(phi_dphi, phi0, dphi0, alpha0=1.0, *, c1=1e-4, c2=0.9, alpha_ma
     phi(hi)`` is tried, else bisection; and when two trials in a row do not
     shrink the interval below 0.66 of its width, bisect (Moré–Thuente).  A
     non-finite ``phi`` is treated as "too far" (Armijo fails), so the search
-    backs off from steps that leave the domain.
+    backs off from steps that leave the domain.  As in :func:`armijo`, the
+    Armijo test allows ``1e-14 |phi0|`` for the rounding error in ``f``, and
+    so do the comparisons ``phi(alpha_i) >= phi(alpha_{i-1})`` and
+    ``phi(alpha_j) >= phi(alpha_lo)``: where f values differ by less than
+    that, the sign of ``dphi`` (accurate to the last digits) moves the bracket
+    instead, so the search still converges on a converged run.
 
     Examples
     --------
@@ -296,12 +309,14 @@ def strong_wolfe(phi_dphi, phi0, dphi0, alpha0=1.0, *, c1=1e-4, c2=0.9, alpha_ma
 class _Wolfe:
     """State of one strong-Wolfe search: the evaluation count and the best Armijo point."""
 
-    __slots__ = ("phi_dphi", "phi0", "dphi0", "c1_dphi0", "curv", "maxiter", "rec", "nfev",
-                 "best")
+    __slots__ = ("phi_dphi", "phi0", "f_tol", "phi0_tol", "dphi0", "c1_dphi0", "curv", "maxiter",
+                 "rec", "nfev", "best")
 
     def __init__(self, phi_dphi, phi0, dphi0, c1_dphi0, curv, maxiter, rec):
         self.phi_dphi = phi_dphi
         self.phi0 = phi0
+        self.f_tol = _ROUNDING * abs(phi0)      # differences of f below this are rounding
+        self.phi0_tol = phi0 + self.f_tol
         self.dphi0 = dphi0
         self.c1_dphi0 = c1_dphi0
         self.curv = curv                   # |φ'(α)| <= c2 |φ'(0)|
@@ -318,7 +333,7 @@ class _Wolfe:
         ex = out[2] if len(out) > 2 else None
         if not math.isfinite(p):           # NaN or inf: the step left the domain, "too far"
             p = math.inf
-        arm = p <= self.phi0 + a * self.c1_dphi0
+        arm = p <= self.phi0_tol + a * self.c1_dphi0
         if arm and p < self.best[1]:
             self.best = (a, p, dp, ex)
         if self.rec:
@@ -340,7 +355,7 @@ class _Wolfe:
         a_prev, p_prev, d_prev = 0.0, self.phi0, self.dphi0
         while True:
             p, dp, ex, arm = self.evaluate(a, "bracket")
-            if not arm or (self.nfev > 1 and p >= p_prev):
+            if not arm or (self.nfev > 1 and p >= p_prev + self.f_tol):
                 return self.zoom(a_prev, p_prev, d_prev, a, p, dp)
             if abs(dp) <= curv:
                 return self.done(a, p, dp, ex, True, "strong Wolfe conditions hold")
@@ -384,7 +399,7 @@ class _Wolfe:
                 a_j = 0.5 * (a_lo + a_hi)
             width_older, width_old = width_old, width
             p_j, d_j, ex_j, arm = self.evaluate(a_j, "zoom")
-            if not arm or p_j >= p_lo:
+            if not arm or p_j >= p_lo + self.f_tol:
                 a_hi, p_hi, d_hi = a_j, p_j, d_j
             else:
                 if abs(d_j) <= curv:
