@@ -207,7 +207,9 @@ def test_newton_on_rosenbrock_shows_hessian_solves(capsys):
     assert r["success"] == "True"
     x = np.array(r["x"].strip("[]").split(), dtype=float)
     assert np.allclose(x, [1.0, 1.0], atol=1e-6)
-    assert "Hessian" in out.split("Result")[0]
+    steps = out.split("\nResult\n")[0]
+    assert re.search(r"H\s+= \[1330\s+480\]", steps)      # the Hessian at (-1.2, 1)
+    assert "Cholesky" in steps and re.search(r"\n\s+d\s+= ", steps)
     # Newton on a quadratic: one step
     status, out, _ = run(capsys, "newton", "--f", "(x-1)^2 + 3*(y+2)^2 + x*y", "--x0", "0, 0",
                          "--line-search", "none")

@@ -114,7 +114,8 @@ def _prepare_newton(ns):
 
     def run():
         from .optimize.newton import newton
-        res = newton(f.of_vector, x0, maxiter=steps, gtol=ns.gtol, line_search=ns.line_search)
+        line_search = None if ns.line_search == "none" else ns.line_search
+        res = newton(f.of_vector, x0, maxiter=steps, gtol=ns.gtol, line_search=line_search)
         return _output("Newton: solve H(x_k) d = -grad f(x_k), x_{k+1} = x_k + alpha d", f, res)
 
     return run

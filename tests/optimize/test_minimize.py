@@ -58,15 +58,26 @@ def test_every_gradient_method_reaches_the_minimum_of_convex_functions(method, f
 
 @pytest.mark.parametrize("method,ref_method", [("bfgs", "BFGS"), ("l-bfgs", "L-BFGS-B"),
                                                ("newton", "Newton-CG")])
-@pytest.mark.parametrize("x0", [[-1.2, 1.0], [2.0, -1.0], [-1.0, 1.0, -1.0, 1.0, 0.0, 0.5]])
+@pytest.mark.parametrize("x0", [[-1.2, 1.0], [2.0, -1.0], [0.0] * 6, [0.5] * 6])
 def test_rosenbrock_to_1e6_and_iterations_within_2x_of_scipy(method, ref_method, x0):
     kw = {"hess": rosenbrock_hess} if method == "newton" else {}
     res = minimize(rosenbrock, x0, method=method, jac=rosenbrock_grad, **kw,
-                   options={"gtol": 1e-8} if method != "l-bfgs" else {"gtol": 1e-8})
+                   # L-BFGS also stops on a relative decrease of f (ftol, as L-BFGS-B): tighten it
+                   options={"gtol": 1e-8} if method != "l-bfgs" else {"gtol": 1e-8, "ftol": 1e-15})
     np.testing.assert_allclose(res.x, np.ones(len(x0)), atol=1e-6)
     ref_kw = {"hess": rosenbrock_hess} if ref_method == "Newton-CG" else {}
     ref = sp_minimize(rosenbrock, x0, jac=rosenbrock_grad, method=ref_method, **ref_kw)
     assert res.nit <= 2 * ref.nit + 2, (res.nit, ref.nit)
+
+
+def test_newton_can_stop_at_rosenbrocks_other_local_minimum():
+    """For 4 <= n <= 7 Rosenbrock has a second local minimum near (-1, 1, ..., 1); Newton from
+    (-1.2, 1, -1.2, ...) lands on it — a true minimum (zero gradient, positive definite Hessian)."""
+    res = minimize(rosenbrock, [-1.2, 1.0] * 3, method="newton", jac=rosenbrock_grad,
+                   hess=rosenbrock_hess, options={"gtol": 1e-10})
+    assert res.x[0] < -0.9 and res.fun > 3.0
+    assert np.abs(rosenbrock_grad(res.x)).max() < 1e-8
+    assert np.linalg.eigvalsh(rosenbrock_hess(res.x))[0] > 0
 
 
 def test_nelder_mead_within_2x_of_scipy():
