@@ -11,9 +11,10 @@ array([0.8, 1.4])
 >>> len(work.steps) > 0
 True
 """
-from . import exceptions, linalg
+from . import calculus, exceptions, linalg, optimize, probability
 from .explain import explain
 
 __version__ = "0.1.0"
 
-__all__ = ["explain", "linalg", "exceptions", "__version__"]
+__all__ = ["explain", "linalg", "calculus", "probability", "optimize", "exceptions",
+           "__version__"]
