@@ -83,7 +83,8 @@ def _need(x, n, name):
     m = np.shape(x)[0] if np.ndim(x) else 0
     if n is None:
         if m < 1:
-            raise ValueError(f"{name} needs x of shape (n, ...) with n >= 1, got shape {np.shape(x)}")
+            raise ValueError(f"{name} needs x of shape (n, ...) with n >= 1, "
+                             f"got shape {np.shape(x)}")
         return m
     if m != n:
         raise ValueError(f"{name} is defined for n = {n} variables, got x of shape {np.shape(x)}")

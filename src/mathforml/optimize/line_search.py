@@ -96,7 +96,8 @@ def _check_common(phi0, dphi0, alpha0, c1, maxiter):
     if not math.isfinite(phi0):
         raise ValueError(f"phi0 must be finite, got {phi0}")
     if not dphi0 < 0.0:
-        raise ValueError(f"dphi0 must be < 0 (d must be a descent direction, ∇f·d < 0), got {dphi0}")
+        raise ValueError("dphi0 must be < 0 (d must be a descent direction, ∇f·d < 0), "
+                         f"got {dphi0}")
     if not (alpha0 > 0.0 and math.isfinite(alpha0)):
         raise ValueError(f"alpha0 must be > 0 and finite, got {alpha0}")
     if not 0.0 < c1 < 1.0:

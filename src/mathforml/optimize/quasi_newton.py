@@ -455,8 +455,10 @@ def lbfgs(fun, x0, *, jac=None, args=(), callback=None, m=10, maxiter=15000, max
                 a_slot[o_s] = a
                 gamma = SY[-1][-1] / G_yy[newest, newest]
                 w = (gamma * (wg[m:m2] - G_yy @ a_slot))[o_s].tolist()
-                c = [0.0] * count              # second loop, oldest to newest:
-                for i in range(count):         # b_i = (w_i + sum_j<i SY[j][i] (a_j - b_j)) / SY[i][i]
+                # second loop, oldest to newest:
+                # b_i = (w_i + sum_{j<i} SY[j][i] (a_j - b_j)) / SY[i][i]
+                c = [0.0] * count
+                for i in range(count):
                     t = w[i]
                     for j in range(i):
                         t -= SY[j][i] * c[j]
