@@ -62,6 +62,30 @@ def _where_call(mask, f_true, f_false, *args):
     return out
 
 
+def _betaincc(a, b, x):
+    r"""The complementary regularised incomplete beta :math:`1 - I_x(a, b)`, accurately.
+
+    ``scipy.special.betaincc`` is used where the complement is below 1/2.
+    Where it is at least 1/2 — ``I_x(a, b) <= 1/2`` — it is formed as
+    ``1 - I_x(a, b)``, which is exact to rounding there, because SciPy's
+    ``betaincc`` loses absolute accuracy in some of those cases
+    (``betaincc(0.5, 0.5, 1e-16)`` is off by 2.3e-12).
+    """
+    sc = _special()
+    a, b, x = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float),
+                                  np.asarray(x, float))
+    lower = np.array(sc.betainc(a, b, x), dtype=float)
+    out = np.array(1.0 - lower, dtype=float)
+    upper = ~(lower <= 0.5)
+    if upper.any():
+        out[upper] = sc.betaincc(a[upper], b[upper], x[upper])
+    return out
+
+
+#: The smallest normal float (below it floats lose relative precision).
+_TINY = float(np.finfo(float).tiny)
+
+
 def _beta_left_root_log(a, b, log_p):
     """``t = log x`` with ``I_x(a, b) = e^{log_p}`` far in the left tail (see
     :func:`_beta_inverse_pair`): series start, then Newton in ``t``."""
@@ -84,6 +108,30 @@ def _beta_left_root_log(a, b, log_p):
             if not np.any(np.abs(dt[ok]) > 1e-15 * np.abs(t_live[ok])):
                 break
     return t
+
+
+def _beta_left_root(a, b, p):
+    """``(x, log x)`` with ``I_x(a, b) = p`` far in the left tail.
+
+    ``t = log x`` from :func:`_beta_left_root_log`; ``exp(t)`` would carry
+    the rounding of ``t`` (``|t| eps`` relative), so where ``x`` is a normal
+    float one last Newton step is taken on ``x`` itself,
+    ``x <- x - (I_x(a, b) - p) / f(x)``, with the residual formed directly
+    (not as a difference of logs), which leaves ``x`` good to a few ulp.
+    """
+    sc = _special()
+    t = _beta_left_root_log(a, b, np.log(p))
+    x = np.exp(t)
+    normal = x > _TINY
+    if normal.any():
+        an, bn, xn, tn, p = a[normal], b[normal], x[normal], t[normal], p[normal]
+        with np.errstate(all="ignore"):
+            f = np.exp((an - 1.0) * tn + (bn - 1.0) * np.log1p(-xn) - _betaln(an, bn))
+            x_new = xn - (sc.betainc(an, bn, xn) - p) / f
+        good = np.isfinite(x_new) & (x_new > 0) & (p > _TINY)
+        x[normal] = np.where(good, x_new, xn)
+        t[normal] = np.where(good, np.log(np.where(good, x_new, 1.0)), tn)
+    return x, t
 
 
 def _beta_inverse_pair(a, b, p):
@@ -118,14 +166,11 @@ def _beta_inverse_pair(a, b, p):
         log_x = np.array(np.log(x), dtype=float)
     far = (p > 0) & ~(x > 1e-280) & ~big
     if far.any():
-        t = _beta_left_root_log(a[far], b[far], np.log(p[far]))
-        log_x[far] = t
-        x[far] = np.exp(t)
+        x[far], log_x[far] = _beta_left_root(a[far], b[far], p[far])
         y[far] = 1.0 - x[far]
     far_y = big & (p < 1) & ~(y > 1e-280)          # the mirror: I_y(b, a) = 1 - p (exact here)
     if far_y.any():
-        t = _beta_left_root_log(b[far_y], a[far_y], np.log1p(-p[far_y]))
-        y[far_y] = np.exp(t)
+        y[far_y] = _beta_left_root(b[far_y], a[far_y], 1.0 - p[far_y])[0]
         x[far_y] = 1.0 - y[far_y]
         log_x[far_y] = np.log1p(-y[far_y])
     return x, y, log_x
@@ -673,7 +718,9 @@ class Beta(ContinuousDistribution):
     * ``cdf(x) = I_x(a, b)`` (``betainc``) and
       ``sf(x) = I_{1-x}(b, a) = 1 - I_x(a, b)``, computed directly as the
       complementary incomplete beta ``betaincc(a, b, x)`` — which is
-      ``I_{1-x}(b, a)`` evaluated without rounding ``1 - x``;
+      ``I_{1-x}(b, a)`` evaluated without rounding ``1 - x`` — where it is
+      below 1/2, and as ``1 - I_x(a, b)`` (exact to rounding) where it is
+      not;
     * ``ppf(q) = I^{-1}(a, b; q)`` (``betaincinv``, with ``1 - x`` from the
       complementary inverse ``betainccinv`` where it is the small side, and a
       Newton polish in ``log x`` in the far left tail where SciPy's inverse
@@ -741,7 +788,7 @@ class Beta(ContinuousDistribution):
         return _special().betainc(self.a, self.b, x)
 
     def _sf(self, x):
-        return _special().betaincc(self.a, self.b, x)
+        return _betaincc(self.a, self.b, x)
 
     def _ppf(self, q):
         return _beta_inverse_pair(self.a, self.b, q)[0]

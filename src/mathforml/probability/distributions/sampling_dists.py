@@ -20,8 +20,8 @@ import numpy as np
 from ...exceptions import ConvergenceWarning
 from ...explain import section, step
 from ._base import ContinuousDistribution, as_data, param
-from .gamma_beta import (_beta_inverse_pair, _betaln, _newton_direction, _positive_data,
-                         _special, _warn_limit, _where_call)
+from .gamma_beta import (_beta_inverse_pair, _betaincc, _betaln, _newton_direction,
+                         _positive_data, _special, _warn_limit, _where_call)
 
 __all__ = ["StudentT", "F"]
 
@@ -63,12 +63,16 @@ def _beta_series_at_zero(base, log_base, power, a, b):
     of the series at 0 (the next is ``O(x)``), with ``x^a = base**power``.
 
     Tails whose argument ``x`` underflows keep their value: the power is taken
-    of the (representable) ``base``, or as ``exp(power log_base)`` where even
-    that underflows.
+    of the (representable) ``base`` and multiplied by ``1/(a B(a, b))``, or
+    the whole is ``exp(power log_base - log a - ln B(a, b))`` where either
+    factor under- or overflows.
     """
-    with np.errstate(divide="ignore", under="ignore", over="ignore"):
-        xa = np.where(base > 1e-300, np.power(base, power), np.exp(power * log_base))
-        return xa * np.exp(-np.log(a) - _betaln(a, b))
+    with np.errstate(divide="ignore", under="ignore", over="ignore", invalid="ignore"):
+        log_c = -np.log(a) - _betaln(a, b)          # log of 1/(a B(a, b))
+        xa = np.power(base, power)
+        direct = xa * np.exp(log_c)
+        use_direct = (base > 1e-300) & (xa > 1e-300) & np.isfinite(direct)
+        return np.where(use_direct, direct, np.exp(power * log_base + log_c))
 
 
 def _t_tail(z, nu, upper):
@@ -98,9 +102,10 @@ def _t_tail(z, nu, upper):
     b = np.where(use_x, 0.5, half_nu)
     w = np.where(use_x, x, y)
     side = (z > 0) if upper else (z < 0)         # the points whose answer is the tail T
-    val = _where_call(side == use_x, sc.betainc, sc.betaincc, a, b, w)
+    val = _where_call(side == use_x, sc.betainc, _betaincc, a, b, w)
     val *= 0.5
     val += np.where(side, 0.0, 0.5)
+    val[np.isnan(z)] = np.nan
     far = side & (x < 1e-250)
     if far.any():
         zf, nf = np.abs(z[far]), nu[far]        # x = nu/z^2 (1 + O(x)) = base^2
@@ -124,7 +129,7 @@ def _t_ppf_standard(q, nu):
     qq = np.where(lower, q, 1.0 - q)
     x, y, log_x = _beta_inverse_pair(0.5 * nu, 0.5, 2.0 * qq)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        t = np.where(x < 1e-250, np.exp(0.5 * (np.log(nu) - log_x)), np.sqrt(nu * y / x))
+        t = np.where(x < 1e-300, np.exp(0.5 * (np.log(nu) - log_x)), np.sqrt(nu) * np.sqrt(y / x))
     t = np.where(lower, -t, t)
     # one Newton step: t <- t - (F(t) - q)/f(t), with the tail on q's side
     ok = np.isfinite(t) & (qq > 0) & (t != 0)
@@ -553,14 +558,15 @@ class F(ContinuousDistribution):
     * density ``log f(x) = (n/2) log n + (m/2) log m + (n/2 - 1) log x
       - ((n + m)/2) log(m + n x) - ln B(n/2, m/2)``, coded with ``r = n/m`` as
       ``(n/2) log r + (n/2 - 1) log x - ((n + m)/2) log1p(r x) - ln B(n/2, m/2)``
-      for ``n <= m`` and as the mirror form
+      where ``r x <= 1`` and as the mirror form
       ``-(m/2) log r - (m/2 + 1) log x - ((n + m)/2) log1p(1/(r x)) - ln B``
-      for ``n > m``, so that the large degree of freedom enters only through
-      ``log1p`` and the log-Beta (no ``(m/2) log m`` terms, 1e11 at
-      ``m = 1e10``); ``xlogy`` at ``x = 0`` gives ``inf`` for ``n < 2``, ``1``
-      for ``n = 2``, 0 for ``n > 2``; ``log1p(t) = log t`` where ``t``
+      where ``r x > 1``: the ``log1p`` argument is at most 1, so a large
+      degree of freedom enters only through it and the log-Beta (no
+      ``(m/2) log m`` terms, 1e11 at ``m = 1e10``), and the far tails do not
+      cancel; ``xlogy`` at ``x = 0`` gives ``inf`` for ``n < 2``, ``1`` for
+      ``n = 2``, 0 for ``n > 2``; ``log1p(t) = log t`` where ``t``
       overflows.  When both ``n`` and ``m`` are large the terms still cancel
-      (absolute error about ``min(n, m) eps`` times a log);
+      near the mode (absolute error about ``(n + m) eps``);
     * with ``u = n x/(n x + m)`` and ``w = m/(n x + m)`` (both formed directly):
       ``cdf(x) = I_u(n/2, m/2)``, ``sf(x) = I_w(m/2, n/2)``; each is evaluated
       from the smaller of ``u``, ``w`` (``betainc`` or the complement
@@ -627,15 +633,15 @@ class F(ContinuousDistribution):
         log_r = np.log(n) - np.log(m)
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             log_x = np.log(x)
-            # form A (n <= m, and x = 0): (n/2) log r + (n/2 - 1) log x - ((n+m)/2) log1p(r x)
+            rx = np.exp(log_r) * x
+            # form A (r x <= 1, and x = 0): (n/2) log r + (n/2 - 1) log x - ((n+m)/2) log1p(r x)
             lp = (half_n * log_r + sc.xlogy(half_n - 1.0, x)
-                  - (half_n + half_m) * self._log1p_big(np.exp(log_r) * x, log_r + log_x))
-            use_b = (n > m) & (x > 0)
+                  - (half_n + half_m) * self._log1p_big(rx, log_r + log_x))
+            use_b = rx > 1.0
             if np.any(use_b):
-                # form B (n > m): -(m/2) log r - (m/2 + 1) log x - ((n+m)/2) log1p(1/(r x))
+                # form B (r x > 1): -(m/2) log r - (m/2 + 1) log x - ((n+m)/2) log1p(1/(r x))
                 lp_b = (-half_m * log_r - (half_m + 1.0) * log_x
-                        - (half_n + half_m) * self._log1p_big(np.exp(-log_r) / x,
-                                                              -log_r - log_x))
+                        - (half_n + half_m) * np.log1p(np.exp(-log_r) / x))
                 lp = np.where(use_b, lp_b, lp)
             lp = lp - _betaln(half_n, half_m)
         return np.where(x < np.inf, lp, -np.inf)
@@ -660,7 +666,7 @@ class F(ContinuousDistribution):
         v = np.where(use_u, u, w)
         # cdf = I_u(n/2, m/2) = 1 - I_w(m/2, n/2); sf the other way round
         lower = ~use_u if upper else use_u
-        val = _where_call(lower, sc.betainc, sc.betaincc, a, b, v)
+        val = _where_call(lower, sc.betainc, _betaincc, a, b, v)
         # arguments below 1e-250 (they may underflow): the series at 0 from the log
         far = (w < 1e-250) if upper else (u < 1e-250) & (x > 0)
         if far.any():
@@ -685,13 +691,13 @@ class F(ContinuousDistribution):
     def _ppf(self, q):
         u, w, log_u = _beta_inverse_pair(0.5 * self.dfn, 0.5 * self.dfd, q)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return np.where(u < 1e-250, np.exp(np.log(self.dfd / self.dfn) + log_u),
+            return np.where(u < 1e-300, np.exp(np.log(self.dfd / self.dfn) + log_u),
                             self.dfd * u / (self.dfn * w))
 
     def _isf(self, q):
         w, u, log_w = _beta_inverse_pair(0.5 * self.dfd, 0.5 * self.dfn, q)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return np.where(w < 1e-250, np.exp(np.log(self.dfd / self.dfn) - log_w),
+            return np.where(w < 1e-300, np.exp(np.log(self.dfd / self.dfn) - log_w),
                             self.dfd * u / (self.dfn * w))
 
     def _sample(self, rng, shape):
