@@ -498,7 +498,7 @@ def test_f_closed_forms_and_relations():
     x = np.array([1e-200, 1e-9, 0.5, 1.0, 3.0, 1e9, 1e200])
     np.testing.assert_allclose(d.cdf(x), x / (1 + x), rtol=1e-15)
     np.testing.assert_allclose(d.sf(x), 1 / (1 + x), rtol=1e-15)
-    np.testing.assert_allclose(d.pdf(x), 1 / (1 + x) ** 2, rtol=1e-14)
+    np.testing.assert_allclose(d.pdf(x), (1 / (1 + x)) ** 2, rtol=1e-14)
     q = np.array([1e-300, 1e-9, 0.25, 0.5, 0.75, 1 - 1e-12])
     np.testing.assert_allclose(d.ppf(q), q / (1 - q), rtol=1e-14)
     np.testing.assert_allclose(d.isf(q), (1 - q) / q, rtol=1e-14)

@@ -344,7 +344,7 @@ class _GammaFamily(ContinuousDistribution):
         return _gamma_entropy_standard(self._k) - np.log(self._lam)
 
 
-def _gamma_shape_mle(s, maxiter, tol, name):
+def _gamma_shape_mle(s, maxiter, tol):
     r"""Solve :math:`\ln k - \psi(k) = s` for ``k > 0`` by Newton on ``u = ln k``.
 
     ``g(u) = u - psi(e^u) - s`` is decreasing and convex in ``u`` (its slope
@@ -370,9 +370,7 @@ def _gamma_shape_mle(s, maxiter, tol, name):
             if abs(du) <= tol:
                 converged = True
                 break
-    if not converged:
-        _warn_limit(name, maxiter)
-    return k
+    return k, converged
 
 
 class Gamma(_GammaFamily):
@@ -515,7 +513,9 @@ class Gamma(_GammaFamily):
         if not s > 0:
             raise ValueError("data are all equal (s = log(mean) - mean(log) = 0): the shape "
                              "MLE is infinite")
-        k = _gamma_shape_mle(s, maxiter, tol, "Gamma.fit")
+        k, converged = _gamma_shape_mle(s, maxiter, tol)
+        if not converged:
+            _warn_limit("Gamma.fit", maxiter)
         lam = k / xbar
         step("Result", "lam = k / xbar", shape=k, rate=lam)
         return cls(k, rate=lam)
