@@ -57,10 +57,11 @@ def test_every_gradient_method_reaches_the_minimum_of_convex_functions(method, f
 
 
 @pytest.mark.parametrize("method,ref_method", [("bfgs", "BFGS"), ("l-bfgs", "L-BFGS-B"),
-                                               ("newton", "Newton-CG")])
+                                               ("newton", "Newton-CG"), ("newton-cg", "Newton-CG"),
+                                               ("cg", "CG")])
 @pytest.mark.parametrize("x0", [[-1.2, 1.0], [2.0, -1.0], [0.0] * 6, [0.5] * 6])
 def test_rosenbrock_to_1e6_and_iterations_within_2x_of_scipy(method, ref_method, x0):
-    kw = {"hess": rosenbrock_hess} if method == "newton" else {}
+    kw = {"hess": rosenbrock_hess} if method.startswith("newton") else {}
     res = minimize(rosenbrock, x0, method=method, jac=rosenbrock_grad, **kw,
                    # L-BFGS also stops on a relative decrease of f (ftol, as L-BFGS-B): tighten it
                    options={"gtol": 1e-8} if method != "l-bfgs" else {"gtol": 1e-8, "ftol": 1e-15})

@@ -21,6 +21,7 @@ name                      algorithm                                       deriva
 ``rmsprop``               RMSProp                                         gradient
 ``adam``                  Adam                                            gradient
 ``newton``                Newton's method, damped and regularised         Hessian
+``newton-cg``             truncated Newton on Hessian-vector products     Hessian
 ``bfgs``                  BFGS quasi-Newton with a strong-Wolfe search    gradient
 ``l-bfgs``                limited-memory BFGS (two-loop recursion)        gradient
 ``cg``                    nonlinear conjugate gradient                    gradient
@@ -55,6 +56,7 @@ METHODS: dict = {
     "rmsprop": ("gradient", "rmsprop", True, False),
     "adam": ("gradient", "adam", True, False),
     "newton": ("newton", "newton", True, True),
+    "newton-cg": ("newton", "newton_cg", True, True),
     "bfgs": ("quasi_newton", "bfgs", True, False),
     "l-bfgs": ("quasi_newton", "lbfgs", True, False),
     "cg": ("conjugate_gradient", "nonlinear_cg", True, False),
@@ -64,7 +66,7 @@ METHODS: dict = {
 
 _ALIASES = {
     "gradient-descent": "gd", "sgd": "gd", "lbfgs": "l-bfgs", "l-bfgs-b": "l-bfgs",
-    "newton-cg": "newton", "nm": "nelder-mead", "anneal": "simulated-annealing",
+    "nm": "nelder-mead", "anneal": "simulated-annealing",
     "annealing": "simulated-annealing", "sa": "simulated-annealing",
 }
 
@@ -80,7 +82,7 @@ def resolve_method(method: str):
     >>> resolve_method("simplex")
     Traceback (most recent call last):
     ...
-    ValueError: method must be one of 'gd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'newton', 'bfgs', 'l-bfgs', 'cg', 'nelder-mead', 'simulated-annealing'; got 'simplex'
+    ValueError: method must be one of 'gd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'newton', 'newton-cg', 'bfgs', 'l-bfgs', 'cg', 'nelder-mead', 'simulated-annealing'; got 'simplex'
     """
     if not isinstance(method, str):
         raise TypeError(f"method must be a string, got {method!r}")
