@@ -626,3 +626,61 @@ def test_beta_fit_explain_warning_and_errors():
         Beta.fit([0.5])
     with pytest.raises(ValueError, match="all equal"):
         Beta.fit([0.3, 0.3, 0.3])
+
+
+# ---------------------------------------------------------------------------
+# Random sweeps against mpmath
+# ---------------------------------------------------------------------------
+def _mp_inc_series(a, b, x):
+    """I_x(a, b) = x^a (1-x)^b / (a B(a, b)) 2F1(a + b, 1; a + 1; x) for x <= a/(a + b)."""
+    return (mp.exp(a * mp.log(x) + b * mp.log1p(-x) - mp.log(a) - mp.log(mp.beta(a, b)))
+            * mp.hyp2f1(a + b, 1, a + 1, x))
+
+
+def test_beta_random_sweep_against_mpmath():
+    """cdf and sf at random (a, b, x), tiny x and x next to 1 included, against 40 digits;
+    the tolerance grows with the conditioning x f(x)/F(x) (an ulp of x moves F that much)."""
+    rng = np.random.default_rng(2024)
+    for _ in range(60):
+        a, b = 10 ** rng.uniform(-2, 4, size=2)
+        kind = rng.integers(3)
+        x = [10 ** rng.uniform(-300, -1), 1 - 10 ** rng.uniform(-15, -1), rng.random()][kind]
+        d = Beta(a, b)
+        with mp.workdps(40):
+            A, B, X = mp.mpf(a), mp.mpf(b), mp.mpf(x)
+            if X <= A / (A + B):
+                lower = _mp_inc_series(A, B, X)
+                upper = 1 - lower
+            else:
+                upper = _mp_inc_series(B, A, 1 - X)
+                lower = 1 - upper
+            pdf = mp.exp(mp_beta_logpdf(A, B, X))
+            cond_l = float(X * pdf / lower) if lower > 0 else 0.0
+            cond_u = float(X * pdf / upper) if upper > 0 else 0.0
+            lower, upper = float(lower), float(upper)
+        for got, want, cond in ((d.cdf(x), lower, cond_l), (d.sf(x), upper, cond_u)):
+            if want < 1e-300:
+                assert got < 1e-290
+                continue
+            assert got == pytest.approx(want, rel=1e-13 + 8 * 2.2e-16 * cond), (a, b, x)
+
+
+def test_gamma_random_sweep_against_mpmath():
+    rng = np.random.default_rng(77)
+    for _ in range(60):
+        k = 10 ** rng.uniform(-2, 4)
+        y = k * 10 ** rng.uniform(-3, 1) if rng.random() < 0.7 else 10 ** rng.uniform(-300, 3)
+        d = Gamma(k)
+        with mp.workdps(40):
+            K, Y = mp.mpf(k), mp.mpf(y)
+            lower = mp.gammainc(K, 0, Y, regularized=True)
+            upper = mp.gammainc(K, Y, mp.inf, regularized=True)
+            pdf = mp.exp((K - 1) * mp.log(Y) - Y - mp.loggamma(K))
+            cond_l = float(Y * pdf / lower) if lower > 0 else 0.0
+            cond_u = float(Y * pdf / upper) if upper > 0 else 0.0
+            lower, upper = float(lower), float(upper)
+        for got, want, cond in ((d.cdf(y), lower, cond_l), (d.sf(y), upper, cond_u)):
+            if want < 1e-300:
+                assert got < 1e-290
+                continue
+            assert got == pytest.approx(want, rel=1e-13 + 8 * 2.2e-16 * cond), (k, y)

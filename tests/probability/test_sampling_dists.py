@@ -47,40 +47,6 @@ def assert_matches(ours, ref, exact, args, *, rtol, atol=0.0, max_arbitrated=60)
 # ---------------------------------------------------------------------------
 # mpmath references
 # ---------------------------------------------------------------------------
-def mp_t_logpdf(nu, x):
-    if mp.isinf(x):
-        return -mp.inf
-    return (mp.loggamma((nu + 1) / 2) - mp.loggamma(nu / 2) - mp.log(nu * mp.pi) / 2
-            - (nu + 1) / 2 * mp.log1p(x * x / nu))
-
-
-def mp_t_tail(nu, t):
-    """P(T > |t|) = I_x(nu/2, 1/2)/2, x = nu/(nu + t^2) (from the other end where x is large,
-    where mpmath's series converges better)."""
-    if mp.isinf(t):
-        return mp.mpf(0)
-    half = mp.mpf(1) / 2
-    x = nu / (nu + t * t)
-    if x <= nu / (nu + 1):
-        return mp.betainc(nu / 2, half, 0, x, regularized=True) / 2
-    return (1 - mp.betainc(half, nu / 2, 0, t * t / (nu + t * t), regularized=True)) / 2
-
-
-def mp_t_cdf(nu, x):
-    return mp_t_tail(nu, x) if x < 0 else 1 - mp_t_tail(nu, x)
-
-
-def mp_t_sf(nu, x):
-    return mp_t_tail(nu, x) if x > 0 else 1 - mp_t_tail(nu, x)
-
-
-def mp_f_logpdf(n, m, x):
-    if x == 0 or mp.isinf(x):
-        raise AssertionError("boundary values are checked by hand")
-    return (n / 2 * mp.log(n) + m / 2 * mp.log(m) + (n / 2 - 1) * mp.log(x)
-            - (n + m) / 2 * mp.log(m + n * x) - mp.log(mp.beta(n / 2, m / 2)))
-
-
 def _mp_inc_series(a, b, x):
     """I_x(a, b) = x^a (1-x)^b / (a B(a, b)) 2F1(a + b, 1; a + 1; x), for x <= a/(a + b):
     positive terms (mpmath's own betainc cannot do a = b = 5000)."""
@@ -97,6 +63,43 @@ def mp_incbeta(a, b, u, w):
     if u <= a / (a + b):
         return _mp_inc_series(a, b, u)
     return 1 - _mp_inc_series(b, a, w)
+
+
+def mp_t_logpdf(nu, x):
+    if mp.isinf(x):
+        return -mp.inf
+    return (mp.loggamma((nu + 1) / 2) - mp.loggamma(nu / 2) - mp.log(nu * mp.pi) / 2
+            - (nu + 1) / 2 * mp.log1p(x * x / nu))
+
+
+def mp_t_tail(nu, t):
+    """P(T > |t|) = I_x(nu/2, 1/2)/2 with x = nu/(nu + t^2): the series at the end where it
+    converges fast, else the integral of the density (large nu, t near sqrt(nu))."""
+    if mp.isinf(t):
+        return mp.mpf(0)
+    a, b = nu / 2, mp.mpf(1) / 2
+    x, y = nu / (nu + t * t), t * t / (nu + t * t)
+    if (a + b) * x / (a + 1) < 0.9:
+        return _mp_inc_series(a, b, x) / 2
+    if (a + b) * y / (b + 1) < 0.9:
+        return (1 - _mp_inc_series(b, a, y)) / 2
+    u = abs(t)
+    return mp.quad(lambda s: mp.exp(mp_t_logpdf(nu, s)), [u, u + 1, u + 10, mp.inf])
+
+
+def mp_t_cdf(nu, x):
+    return mp_t_tail(nu, x) if x < 0 else 1 - mp_t_tail(nu, x)
+
+
+def mp_t_sf(nu, x):
+    return mp_t_tail(nu, x) if x > 0 else 1 - mp_t_tail(nu, x)
+
+
+def mp_f_logpdf(n, m, x):
+    if x == 0 or mp.isinf(x):
+        raise AssertionError("boundary values are checked by hand")
+    return (n / 2 * mp.log(n) + m / 2 * mp.log(m) + (n / 2 - 1) * mp.log(x)
+            - (n + m) / 2 * mp.log(m + n * x) - mp.log(mp.beta(n / 2, m / 2)))
 
 
 def mp_f_cdf(n, m, x):
@@ -655,3 +658,46 @@ def test_f_fit_explain_bit_identical_warning_and_errors():
         F.fit([1.0, 2.0, 0.0])
     with pytest.raises(ValueError, match="all equal"):
         F.fit([2.0, 2.0, 2.0])
+
+
+# ---------------------------------------------------------------------------
+# Random sweeps against mpmath
+# ---------------------------------------------------------------------------
+def test_t_random_sweep_against_mpmath():
+    rng = np.random.default_rng(31)
+    for _ in range(60):
+        nu = 10 ** rng.uniform(-0.3, 6)
+        t = (1 if rng.random() < 0.5 else -1) * 10 ** rng.uniform(-10, 3)
+        d = StudentT(nu)
+        with mp.workdps(40):
+            N, T = mp.mpf(nu), mp.mpf(t)
+            tail = mp_t_tail(N, T)
+            cdf = tail if T < 0 else 1 - tail
+            sf = tail if T > 0 else 1 - tail
+            dens = mp.exp(mp_t_logpdf(N, T))
+            conds = [float(abs(T) * dens / v) if v > 0 else 0.0 for v in (cdf, sf)]
+            cdf, sf = float(cdf), float(sf)
+        for got, want, cond in ((d.cdf(t), cdf, conds[0]), (d.sf(t), sf, conds[1])):
+            if want < 1e-300:
+                assert got < 1e-290
+                continue
+            assert got == pytest.approx(want, rel=1e-13 + 8 * EPS * cond), (nu, t)
+
+
+def test_f_random_sweep_against_mpmath():
+    rng = np.random.default_rng(47)
+    for _ in range(60):
+        n, m = 10 ** rng.uniform(-0.3, 4, size=2)
+        x = 10 ** rng.uniform(-5, 5) if rng.random() < 0.8 else 10 ** rng.uniform(-300, 300)
+        d = F(n, m)
+        with mp.workdps(40):
+            N, M, X = mp.mpf(n), mp.mpf(m), mp.mpf(x)
+            cdf, sf = mp_f_cdf(N, M, X), mp_f_sf(N, M, X)
+            dens = mp.exp(mp_f_logpdf(N, M, X))
+            conds = [float(X * dens / v) if v > 0 else 0.0 for v in (cdf, sf)]
+            cdf, sf = float(cdf), float(sf)
+        for got, want, cond in ((d.cdf(x), cdf, conds[0]), (d.sf(x), sf, conds[1])):
+            if want < 1e-300:
+                assert got < 1e-290
+                continue
+            assert got == pytest.approx(want, rel=1e-13 + 8 * EPS * cond), (n, m, x)
