@@ -10,9 +10,12 @@ written here.
 * ``ChiSquared(df)`` — ``Gamma(df/2, rate=1/2)``, sharing the Gamma code;
 * ``Beta(a, b)`` on ``[0, 1]``.
 
-The private helpers :func:`_where_call`, :func:`_beta_inverse_pair` and
-:func:`_newton_direction` are shared with :mod:`.sampling_dists` (Student t
-and F are incomplete-beta distributions too).
+The private helpers :func:`_where_call`, :func:`_betaln` (a log-Beta that
+does not cancel when an argument is large), :func:`_betaincc` (a complement
+that stays accurate where SciPy's loses digits), :func:`_beta_inverse_pair`
+(both ``x`` and ``1 - x`` of the inverse incomplete beta, with a log-space
+Newton polish in far tails) and :func:`_newton_direction` are shared with
+:mod:`.sampling_dists` (Student t and F are incomplete-beta distributions too).
 
 >>> from mathforml.probability.distributions.gamma_beta import Gamma, Beta, ChiSquared
 >>> round(Gamma(2.0, rate=3.0).cdf(1.0), 6)       # 1 - e^{-3} (1 + 3)
