@@ -41,7 +41,8 @@ from ..explain import active, section, silenced, step
 from .._validation import check_int, check_option, check_real
 from ._result import History, OptimizeResult
 from .line_search import strong_wolfe
-from .quasi_newton import _NULL, _check_callback, _finish, _start
+from .quasi_newton import (_NULL, _check_callback, _finish, _gradient_stop, _inf_norm,
+                           _line_function, _start)
 
 __all__ = ["CGResult", "conjugate_gradient", "nonlinear_cg"]
 
@@ -368,11 +369,6 @@ def nonlinear_cg(fun, x0, *, jac=None, args=(), callback=None, maxiter=None, gto
 
     d = -g
 
-    def phi_dphi(a):
-        xa = x + a * d
-        fa, ga = obj.value_and_grad(xa)
-        return fa, float(ga @ d), (xa, ga)
-
     k = 0
     status = None
     message = ""
@@ -381,15 +377,9 @@ def nonlinear_cg(fun, x0, *, jac=None, args=(), callback=None, maxiter=None, gto
         if explaining:
             step("Iteration", rule, iteration=0, x=x, f=f, grad=g)
         while True:
-            ginf = float(np.abs(g).max())
-            if ginf <= gtol:
-                status, message = 0, (f"converged: ||grad f(x)||_inf = {ginf:.3g} <= gtol = "
-                                      f"{gtol:g} after {k} iteration(s)")
-                break
-            if k >= maxiter:
-                status, message = 1, (f"nonlinear CG reached the iteration limit "
-                                      f"maxiter={maxiter} with ||grad f(x)||_inf = {ginf:.3g} > "
-                                      f"gtol = {gtol:g}; raise maxiter")
+            ginf = _inf_norm(g)
+            status, message = _gradient_stop("nonlinear CG", k, maxiter, ginf, gtol)
+            if status is not None:
                 break
             dphi0 = float(g @ d)
             if not dphi0 < 0.0:                   # lost descent: restart along -g
@@ -405,7 +395,7 @@ def nonlinear_cg(fun, x0, *, jac=None, args=(), callback=None, maxiter=None, gto
                 if not alpha0 > 0.0:
                     alpha0 = 1.0
             with silenced():
-                ls = strong_wolfe(phi_dphi, f, dphi0, alpha0, c1=c1, c2=c2)
+                ls = strong_wolfe(_line_function(obj, x, d), f, dphi0, alpha0, c1=c1, c2=c2)
             if not (ls.success or (ls.alpha > 0.0 and ls.phi < f)):
                 if f_prev is not None and not np.array_equal(d, -g):
                     d = -g                        # one retry along steepest descent

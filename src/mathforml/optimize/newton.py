@@ -43,7 +43,8 @@ from .._validation import check_int, check_option, check_real
 from ..linalg import cholesky, solve_triangular
 from ._result import History, OptimizeResult
 from .line_search import armijo, strong_wolfe
-from .quasi_newton import _NULL, _check_callback, _finish, _start
+from .quasi_newton import (_NULL, _check_callback, _finish, _gradient_stop, _inf_norm,
+                           _line_function, _start)
 
 __all__ = ["newton", "newton_cg"]
 
@@ -182,11 +183,6 @@ def newton(fun, x0, *, jac=None, hess=None, args=(), callback=None, maxiter=200,
     def phi(a):
         return obj.value(x + a * d)
 
-    def phi_dphi(a):
-        xa = x + a * d
-        fa, ga = obj.value_and_grad(xa)
-        return fa, float(ga @ d), (xa, ga)
-
     k = 0
     status = None
     message = ""
@@ -194,15 +190,9 @@ def newton(fun, x0, *, jac=None, hess=None, args=(), callback=None, maxiter=200,
         if explaining:
             step("Iteration", rule, iteration=0, x=x, f=f, grad=g)
         while True:
-            ginf = float(np.abs(g).max())
-            if ginf <= gtol:
-                status, message = 0, (f"converged: ||grad f(x)||_inf = {ginf:.3g} <= gtol = "
-                                      f"{gtol:g} after {k} iteration(s)")
-                break
-            if k >= maxiter:
-                status, message = 1, (f"Newton's method reached the iteration limit "
-                                      f"maxiter={maxiter} with ||grad f(x)||_inf = {ginf:.3g} > "
-                                      f"gtol = {gtol:g}; raise maxiter")
+            ginf = _inf_norm(g)
+            status, message = _gradient_stop("Newton's method", k, maxiter, ginf, gtol)
+            if status is not None:
                 break
             with silenced():
                 H = obj.hess(x)
@@ -251,7 +241,7 @@ def newton(fun, x0, *, jac=None, hess=None, args=(), callback=None, maxiter=200,
                         ls = armijo(phi, f, dphi0, 1.0, c1=c1)
                         ok = ls.success
                     else:
-                        ls = strong_wolfe(phi_dphi, f, dphi0, 1.0, c1=c1, c2=c2)
+                        ls = strong_wolfe(_line_function(obj, x, d), f, dphi0, 1.0, c1=c1, c2=c2)
                         ok = ls.success or (ls.alpha > 0.0 and ls.phi < f)
                 if not ok:
                     status, message = 2, (f"line search failed at iteration {k}: {ls.message} "
@@ -360,11 +350,6 @@ def newton_cg(fun, x0, *, jac=None, hess=None, hessp=None, args=(), callback=Non
 
     d = g
 
-    def phi_dphi(a):
-        xa = x + a * d
-        fa, ga = obj.value_and_grad(xa)
-        return fa, float(ga @ d), (xa, ga)
-
     k = 0
     status = None
     message = ""
@@ -372,15 +357,9 @@ def newton_cg(fun, x0, *, jac=None, hess=None, hessp=None, args=(), callback=Non
         if explaining:
             step("Iteration", rule, iteration=0, x=x, f=f, grad=g)
         while True:
-            ginf = float(np.abs(g).max())
-            if ginf <= gtol:
-                status, message = 0, (f"converged: ||grad f(x)||_inf = {ginf:.3g} <= gtol = "
-                                      f"{gtol:g} after {k} iteration(s)")
-                break
-            if k >= maxiter:
-                status, message = 1, (f"Newton-CG reached the iteration limit maxiter={maxiter} "
-                                      f"with ||grad f(x)||_inf = {ginf:.3g} > gtol = {gtol:g}; "
-                                      "raise maxiter")
+            ginf = _inf_norm(g)
+            status, message = _gradient_stop("Newton-CG", k, maxiter, ginf, gtol)
+            if status is not None:
                 break
             # ---- Hessian-vector products at x
             if hessp is not None:
@@ -435,7 +414,7 @@ def newton_cg(fun, x0, *, jac=None, hess=None, hessp=None, args=(), callback=Non
                     status, message = 2, "the gradient underflows to 0; nothing more to gain"
                     break
             with silenced():
-                ls = strong_wolfe(phi_dphi, f, dphi0, 1.0, c1=c1, c2=c2)
+                ls = strong_wolfe(_line_function(obj, x, d), f, dphi0, 1.0, c1=c1, c2=c2)
             if not (ls.success or (ls.alpha > 0.0 and ls.phi < f)):
                 status, message = 2, (f"line search failed at iteration {k}: {ls.message} "
                                       f"(||grad f(x)||_inf = {ginf:.3g}); loosen gtol or check "

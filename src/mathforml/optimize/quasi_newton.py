@@ -97,6 +97,30 @@ def _inf_norm(g) -> float:
     return float(np.max(np.abs(g)))
 
 
+def _line_function(obj, x, d):
+    """``phi_dphi(alpha) = (f(x + alpha d), grad f(x + alpha d) . d, (x + alpha d, gradient))``.
+
+    The function a strong-Wolfe search along ``d`` from ``x`` evaluates; the third item
+    hands the accepted point and its gradient back so they are not recomputed.
+    """
+    def phi_dphi(a):
+        xa = x + a * d
+        fa, ga = obj.value_and_grad(xa)
+        return fa, float(ga @ d), (xa, ga)
+    return phi_dphi
+
+
+def _gradient_stop(name, k, maxiter, ginf, gtol):
+    """``(status, message)``: 0 when ``||g||_inf <= gtol``, 1 at the iteration limit, else None."""
+    if ginf <= gtol:
+        return 0, (f"converged: ||grad f(x)||_inf = {ginf:.3g} <= gtol = {gtol:g} after {k} "
+                   "iteration(s)")
+    if k >= maxiter:
+        return 1, (f"{name} reached the iteration limit maxiter={maxiter} with ||grad f(x)||_inf "
+                   f"= {ginf:.3g} > gtol = {gtol:g}; raise maxiter")
+    return None, ""
+
+
 def _finish(obj, x, f, g, nit, status, message, history, explaining, **extra):
     """Record the Result step, warn on the iteration limit, build the OptimizeResult."""
     if explaining:
@@ -217,12 +241,7 @@ def bfgs(fun, x0, *, jac=None, args=(), callback=None, maxiter=None, gtol=1e-5, 
     rule = ("d_k = -H_k g_k; x_{k+1} = x_k + alpha_k d_k; "
             "H_{k+1} = (I - rho s y^T) H_k (I - rho y s^T) + rho s s^T, rho = 1/(y^T s)")
 
-    d = g                              # rebound each iteration; phi_dphi reads the current x, d
-
-    def phi_dphi(a):
-        xa = x + a * d
-        fa, ga = obj.value_and_grad(xa)
-        return fa, float(ga @ d), (xa, ga)
+    d = g
 
     k = 0
     status = None
@@ -233,14 +252,8 @@ def bfgs(fun, x0, *, jac=None, args=(), callback=None, maxiter=None, gtol=1e-5, 
             step("Iteration", rule, iteration=0, x=x, f=f, grad=g, H=H)
         while True:
             ginf = _inf_norm(g)
-            if ginf <= gtol:
-                status, message = 0, (f"converged: ||grad f(x)||_inf = {ginf:.3g} <= gtol = "
-                                      f"{gtol:g} after {k} iteration(s)")
-                break
-            if k >= maxiter:
-                status, message = 1, (f"BFGS reached the iteration limit maxiter={maxiter} with "
-                                      f"||grad f(x)||_inf = {ginf:.3g} > gtol = {gtol:g}; "
-                                      "raise maxiter")
+            status, message = _gradient_stop("BFGS", k, maxiter, ginf, gtol)
+            if status is not None:
                 break
             d = -(H @ g)
             dphi0 = float(g @ d)
@@ -251,7 +264,7 @@ def bfgs(fun, x0, *, jac=None, args=(), callback=None, maxiter=None, gtol=1e-5, 
                 dphi0 = -gnorm2 * gnorm2
             alpha0 = min(1.0, 1.0 / gnorm2) if k == 0 else 1.0
             with silenced():
-                ls = strong_wolfe(phi_dphi, f, dphi0, alpha0, c1=c1, c2=c2)
+                ls = strong_wolfe(_line_function(obj, x, d), f, dphi0, alpha0, c1=c1, c2=c2)
             if not (ls.success or (ls.alpha > 0.0 and ls.phi < f)):
                 if not restarted and k > 0:
                     restarted = True
@@ -414,11 +427,6 @@ def lbfgs(fun, x0, *, jac=None, args=(), callback=None, m=10, maxiter=15000, max
 
     d = g
 
-    def phi_dphi(a):
-        xa = x + a * d
-        fa, ga = obj.value_and_grad(xa)
-        return fa, float(ga @ d), (xa, ga)
-
     k = 0
     status = None
     message = ""
@@ -427,15 +435,9 @@ def lbfgs(fun, x0, *, jac=None, args=(), callback=None, m=10, maxiter=15000, max
         if explaining:
             step("Iteration", rule, iteration=0, x=x, f=f, grad=g)
         while True:
-            ginf = float(np.abs(g).max())
-            if ginf <= gtol:
-                status, message = 0, (f"converged: ||grad f(x)||_inf = {ginf:.3g} <= gtol = "
-                                      f"{gtol:g} after {k} iteration(s)")
-                break
-            if k >= maxiter:
-                status, message = 1, (f"L-BFGS reached the iteration limit maxiter={maxiter} "
-                                      f"with ||grad f(x)||_inf = {ginf:.3g} > gtol = {gtol:g}; "
-                                      "raise maxiter")
+            ginf = _inf_norm(g)
+            status, message = _gradient_stop("L-BFGS", k, maxiter, ginf, gtol)
+            if status is not None:
                 break
             if obj.nfev >= maxfun:
                 status, message = 1, (f"L-BFGS reached the evaluation limit maxfun={maxfun} "
@@ -486,7 +488,7 @@ def lbfgs(fun, x0, *, jac=None, args=(), callback=None, m=10, maxiter=15000, max
                     break
             # ---- line search
             with silenced():
-                ls = strong_wolfe(phi_dphi, f, dphi0, alpha0, c1=c1, c2=c2,
+                ls = strong_wolfe(_line_function(obj, x, d), f, dphi0, alpha0, c1=c1, c2=c2,
                                   maxiter=min(20, max(1, maxfun - obj.nfev)))
             if not (ls.success or (ls.alpha > 0.0 and ls.phi < f)):
                 if count and not retried:
