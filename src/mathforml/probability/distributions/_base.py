@@ -173,13 +173,13 @@ def sample_shape(size, batch_shape: tuple) -> tuple:
     if isinstance(size, Integral) and not isinstance(size, bool):
         shape = (int(size),)
     else:
-        if isinstance(size, (str, bytes)) or not all(
-                isinstance(s, Integral) and not isinstance(s, bool) for s in size):
-            raise TypeError(f"size must be None, an int or a tuple of ints, got {size!r}")
-        try:
-            shape = tuple(int(s) for s in size)
-        except TypeError:
-            raise TypeError(f"size must be None, an int or a tuple of ints, got {size!r}") from None
+        bad = TypeError(f"size must be None, an int or a tuple of ints, got {size!r}")
+        if isinstance(size, (str, bytes)) or not hasattr(size, "__iter__"):
+            raise bad
+        items = tuple(size)
+        if not all(isinstance(s, Integral) and not isinstance(s, bool) for s in items):
+            raise bad
+        shape = tuple(int(s) for s in items)
     if any(s < 0 for s in shape):
         raise ValueError(f"size must not be negative, got {size!r}")
     try:
