@@ -94,7 +94,10 @@ def _start(fun, x0, jac, hess, args):
 
 
 def _inf_norm(g) -> float:
-    return float(np.max(np.abs(g)))
+    """max |g_i| from two reductions (no temporary |g|, no np.max wrapper: hot path)."""
+    hi = float(g.max())
+    lo = float(g.min())
+    return hi if hi >= -lo else -lo
 
 
 def _line_function(obj, x, d):
