@@ -28,7 +28,7 @@ import numpy as np
 
 from .._validation import check_option
 
-__all__ = ["Objective"]
+__all__ = ["Objective", "start"]
 
 _FD = ("2-point", "3-point")
 
@@ -209,6 +209,25 @@ class Objective:
     def counts(self) -> dict:
         """``{"nfev": ..., "njev": ..., "nhev": ...}`` for the result."""
         return {"nfev": self.nfev, "njev": self.njev, "nhev": self.nhev}
+
+
+def start(fun, x0, jac=None, hess=None, args=()):
+    """The objective and its first evaluation: ``(obj, x0 copy, f(x0), gradient at x0)``.
+
+    Raises ``ValueError`` when f(x0) or the gradient there is not finite (every
+    gradient-based method starts this way).  The evaluation is not explained.
+    """
+    from ..explain import silenced
+    obj = Objective(fun, x0, jac, hess, args, check=False)
+    x = obj.x0.copy()
+    with silenced():
+        f, g = obj.value_and_grad(x)
+    if not np.isfinite(f):
+        raise ValueError(f"f(x0) is not finite: f({obj.x0}) = {f}; start somewhere the "
+                         "objective is defined")
+    if not np.isfinite(g).all():
+        raise ValueError(f"the gradient at x0 is not finite: {g}")
+    return obj, x, f, g
 
 
 def method_name(method, valid) -> str:

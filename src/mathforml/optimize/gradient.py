@@ -72,7 +72,7 @@ import numpy as np
 from .._validation import check_int, check_option, check_real
 from ..exceptions import ConvergenceWarning
 from ..explain import active, section, silenced, step
-from ._objective import Objective
+from ._objective import start
 from ._result import History, OptimizeResult
 from .schedules import Constant, get_schedule
 
@@ -651,16 +651,8 @@ def _minimize(opt: Optimizer, title: str, fun, x0, jac, args, maxiter, gtol, cal
         from .line_search import armijo, strong_wolfe  # noqa: F401 (both used below)
         c1 = check_real(c1, "c1")
         c2 = check_real(c2, "c2")
-    obj = Objective(fun, x0, jac, None, args, check=False)
-    x = obj.x0.copy()
+    obj, x, f, g = start(fun, x0, jac, None, args)
     explaining = active()
-    with silenced():
-        f, g = obj.value_and_grad(x)
-    if not math.isfinite(f):
-        raise ValueError(f"f(x0) is not finite: f({obj.x0}) = {f}; start somewhere the "
-                         "objective is defined")
-    if not np.isfinite(g).all():
-        raise ValueError(f"the gradient at x0 is not finite: {g}")
     f0 = f
     f_limit = 1e12 * (1.0 + abs(f0))
     gnorm = _norm(g)

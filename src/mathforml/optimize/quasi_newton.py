@@ -47,7 +47,7 @@ import numpy as np
 from ..exceptions import ConvergenceWarning
 from ..explain import active, section, silenced, step
 from .._validation import check_int, check_real
-from ._objective import Objective
+from ._objective import start as _start
 from ._result import History, OptimizeResult
 from .line_search import strong_wolfe
 
@@ -77,20 +77,6 @@ _NULL = _Null()
 def _check_callback(callback):
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
-
-
-def _start(fun, x0, jac, hess, args):
-    """Build the Objective, evaluate f and the gradient at x0 and check both are finite."""
-    obj = Objective(fun, x0, jac, hess, args, check=False)
-    x = obj.x0.copy()
-    with silenced():
-        f, g = obj.value_and_grad(x)
-    if not math.isfinite(f):
-        raise ValueError(f"f(x0) is not finite: f({obj.x0}) = {f}; start somewhere the "
-                         "objective is defined")
-    if not np.isfinite(g).all():
-        raise ValueError(f"the gradient at x0 is not finite: {g}")
-    return obj, x, f, g
 
 
 def _inf_norm(g) -> float:

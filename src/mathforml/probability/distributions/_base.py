@@ -192,6 +192,19 @@ def sample_shape(size, batch_shape: tuple) -> tuple:
     return shape
 
 
+def scale_shift(z, scale, loc):
+    """``loc + scale * z``, in place when ``z`` is an array (the sampling hot path).
+
+    ``z`` must already have the output shape (``sample_shape`` guarantees it
+    contains the parameters' batch shape).
+    """
+    if np.ndim(z):
+        z *= scale
+        z += loc
+        return z
+    return loc + scale * z
+
+
 def _scalar(a):
     """Return a Python float for 0-d results, arrays otherwise."""
     a = np.asarray(a)

@@ -41,7 +41,8 @@ from ...exceptions import LinAlgError
 from ...explain import active, silenced, step
 from ...linalg.cholesky import cholesky
 from ...linalg.triangular import solve_triangular
-from ._base import ContinuousDistribution, _scalar, as_data, as_points, param, sample_shape
+from ._base import (ContinuousDistribution, _scalar, as_data, as_points, param, sample_shape,
+                    scale_shift)
 from ..._validation import as_rng
 
 __all__ = ["Normal", "MultivariateNormal", "standard_normal_ppf"]
@@ -371,12 +372,7 @@ class Normal(ContinuousDistribution):
 
     # -- sampling -------------------------------------------------------
     def _sample(self, rng, shape):
-        z = rng.standard_normal(shape)
-        if z.ndim:
-            z *= self.scale
-            z += self.loc
-            return z
-        return self.loc + self.scale * z
+        return scale_shift(rng.standard_normal(shape), self.scale, self.loc)
 
     # -- fitting --------------------------------------------------------
     @classmethod

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...explain import active, step
-from ._base import ContinuousDistribution, _scalar, as_data, as_points, param
+from ._base import ContinuousDistribution, _scalar, as_data, as_points, param, scale_shift
 
 __all__ = ["Uniform", "Exponential"]
 
@@ -129,12 +129,7 @@ class Uniform(ContinuousDistribution):
         return np.log(self.width)
 
     def _sample(self, rng, shape):
-        u = rng.random(shape)
-        if u.ndim:
-            u *= self.width
-            u += self.low
-            return u
-        return self.low + self.width * u
+        return scale_shift(rng.random(shape), self.width, self.low)
 
     @classmethod
     def fit(cls, data):
