@@ -118,3 +118,19 @@ def test_probability_uses_no_distribution_from_scipy_special_or_numpy_random():
                   and "rng" in _dotted(node.func.value).lower()):
                 offenders.append(f"{path.name}:{node.lineno}: {_dotted(node.func)}")
     assert not offenders, "\n".join(sorted(set(offenders)))
+
+
+def test_every_third_party_import_in_src_is_a_declared_dependency():
+    """A fresh `pip install .` must be able to run everything (found the hard way: scipy)."""
+    tomllib = pytest.importorskip("tomllib")          # Python >= 3.11
+    declared = {re.split(r"[<>=!~ \[]", d, maxsplit=1)[0].lower()
+                for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
+    used = set()
+    for path in (ROOT / "src" / "mathforml").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                used |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                used.add(node.module.split(".")[0])
+    third_party = {m for m in used if m not in sys.stdlib_module_names and m != "mathforml"}
+    assert third_party <= declared, sorted(third_party - declared)
