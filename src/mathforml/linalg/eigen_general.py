@@ -800,7 +800,9 @@ def _start_row(H, l, i, rt1r, rt1i, rt2r, rt2i, ulp):
             v1 = h21s * (d0 + d1 - rt1r - rt2r)
             v2 = h21s * h32
             sv = np.abs(v0) + np.abs(v1) + np.abs(v2)
-            h00 = np.abs(hm) * (np.abs(v1) + np.abs(v2)) / sv
+            # normalise v first (as dlahqr): |hm| (|v1| + |v2|) can underflow to 0 when the
+            # matrix is tiny, which would wrongly accept the split (found by Hypothesis)
+            h00 = np.abs(hm) * ((np.abs(v1) + np.abs(v2)) / sv)
             h01 = np.abs(v0) / sv * (np.abs(dm1) + np.abs(d0) + np.abs(d1))
             ok = h00 <= ulp * h01
         hits = np.nonzero(ok)[0]
