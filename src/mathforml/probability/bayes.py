@@ -80,6 +80,7 @@ import numpy as np
 
 from ..explain import active, format_number, format_value, step
 from .._validation import as_float_array, check_real
+from .distributions._base import _scalar
 
 __all__ = [
     "BayesResult",
@@ -94,12 +95,6 @@ __all__ = [
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
-def _scalar(a):
-    """A Python float for 0-d arrays, the array otherwise."""
-    a = np.asarray(a)
-    return a.item() if a.ndim == 0 else a
-
-
 def _first(a: np.ndarray, mask: np.ndarray):
     """The first entry of ``a`` where ``mask`` holds (broadcast together), as a float."""
     a, mask = np.broadcast_arrays(a, mask)

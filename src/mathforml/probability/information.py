@@ -50,6 +50,7 @@ import numpy as np
 
 from ..explain import active, format_number, silenced, step
 from .._validation import as_float_array, check_real
+from .distributions._base import _scalar
 
 __all__ = [
     "entropy",
@@ -69,11 +70,6 @@ _DETAIL_MAX = 12  # term-by-term text for vectors up to this length
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
-def _scalar(a):
-    a = np.asarray(a)
-    return a.item() if a.ndim == 0 else a
-
-
 def _log_base(base) -> float:
     """``ln(base)`` (1 for nats), validating the base."""
     if base is None:
