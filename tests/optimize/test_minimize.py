@@ -95,8 +95,9 @@ def test_autodiff_gradient_by_default():
 
 
 def test_seed_004_through_the_dispatcher():
-    res = minimize(lambda x: (x[0] - 3.0) ** 2, [7.0], method="gd",
-                   options={"lr": 0.1, "maxiter": 3, "gtol": 0.0})
+    with pytest.warns(ConvergenceWarning, match="maxiter=3"):
+        res = minimize(lambda x: (x[0] - 3.0) ** 2, [7.0], method="gd",
+                       options={"lr": 0.1, "maxiter": 3, "gtol": 0.0})
     assert res.history.x[:4, 0] == pytest.approx([7.0, 6.2, 5.56, 5.048], abs=1e-12)
 
 
@@ -111,6 +112,7 @@ def test_derivative_free_methods_through_the_dispatcher():
         minimize(booth, [0.0, 0.0], method="nelder-mead", jac=booth_grad)
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered in log")
 def test_names_aliases_and_errors():
     assert resolve_method("L-BFGS-B")[0] == "l-bfgs"
     assert resolve_method("Nelder_Mead")[0] == "nelder-mead"

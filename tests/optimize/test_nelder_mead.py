@@ -53,6 +53,7 @@ def test_limits_warn():
         nelder_mead(rosen, [-1.2, 1.0], maxfev=10)
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered in log")
 def test_bad_input():
     with pytest.raises(ValueError, match="f\\(x0\\) is not finite"):
         nelder_mead(lambda x: np.log(x[0]), [-1.0])
