@@ -642,11 +642,14 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=('matrices are JSON-style "[[2,1],[1,3]]" or MATLAB-style "2 1; 1 3";\n'
                 'vectors "[3,5]" or "3 5".\n'
                 'example: mathforml explain solve "[[2,1],[1,3]]" "[3,5]"\n\n'
-                + textwrap.fill('expressions (derivative, grad, taylor) use + - * / ** (or ^), '
+                + textwrap.fill('expressions (derivative, grad, taylor, and --f of gd, newton, '
+                                'anneal) use + - * / ** (or ^), '
                                 'the constants pi, e, tau and the functions '
                                 + _function_names() + '; points: --at 1.5, --at pi/4, '
                                 '--at "x=1, y=2" or --at "[1, 2]".', 78)
-                + '\nexample: mathforml explain derivative "x**2*sin(x)" --at 1.5'))
+                + '\nexample: mathforml explain derivative "x**2*sin(x)" --at 1.5'
+                + '\nexample: mathforml explain gd --f "(x-3)**2" --x0 7 --lr 0.1 --steps 20'
+                + '\nexample: mathforml explain kl "0.5 0.5" "0.9 0.1"'))
     ex.add_argument("--format", choices=("text", "markdown", "json"), default="text",
                     help="how to print the steps (default: text)")
     ex.add_argument("--digits", type=int, default=6, help="significant digits (default 6)")
