@@ -100,6 +100,8 @@ class Objective:
 
     @staticmethod
     def _float(value) -> float:
+        if type(value) is float:                # the common case, free
+            return value
         try:
             return float(np.asarray(value).reshape(()))
         except (TypeError, ValueError):
@@ -107,6 +109,9 @@ class Objective:
                              f"{np.shape(value)}") from None
 
     def _gradient_array(self, g) -> np.ndarray:
+        if (self._grad_checked and type(g) is np.ndarray and g.dtype == np.float64
+                and g.shape == (self.n,)):
+            return g                            # hot path: already a float64 vector
         g = np.asarray(g, dtype=np.float64).reshape(-1)
         if g.size != self.n:
             raise ValueError(f"the gradient has {g.size} entries but x has {self.n}")

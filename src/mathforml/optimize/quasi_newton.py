@@ -476,7 +476,7 @@ def lbfgs(fun, x0, *, jac=None, args=(), callback=None, m=10, maxiter=15000, max
                                           "gain")
                     break
             # ---- line search
-            with silenced():
+            with silenced() if explaining else _NULL:
                 ls = strong_wolfe(_line_function(obj, x, d), f, dphi0, alpha0, c1=c1, c2=c2,
                                   maxiter=min(20, max(1, maxfun - obj.nfev)))
             if not (ls.success or (ls.alpha > 0.0 and ls.phi < f)):
