@@ -6,26 +6,15 @@ from scipy.optimize import minimize as sp_minimize
 import mathforml
 from mathforml.calculus import hessian as ad_hessian
 from mathforml.exceptions import ConvergenceWarning
-from mathforml.optimize.functions import (HIMMELBLAU_MINIMA, TEST_FUNCTIONS, himmelblau,
+from mathforml.optimize.functions import (HIMMELBLAU_MINIMA, himmelblau,
                                           himmelblau_grad, make_quadratic, rosenbrock,
                                           rosenbrock_grad, rosenbrock_hess, rosenbrock_hessp)
 from mathforml.optimize.newton import newton, newton_cg
 
+from ._starts import comparison_starts
+
 # a saddle point of Himmelblau's function (Hessian eigenvalues about -31.7 and 75.5)
 SADDLE = np.array([0.0866775020484, 2.88425470532235])
-
-
-def _cases():
-    rng = np.random.default_rng(5)
-    cases = [("rosenbrock", TEST_FUNCTIONS["rosenbrock"], np.array([-1.2, 1.0])),
-             ("rosenbrock", TEST_FUNCTIONS["rosenbrock"], np.array([2.0, -1.0])),
-             ("rosenbrock10", TEST_FUNCTIONS["rosenbrock"].for_dim(10), np.zeros(10))]
-    for name in ("beale", "booth", "himmelblau", "styblinski_tang", "quadratic"):
-        rec = TEST_FUNCTIONS[name]
-        for _ in range(2):
-            lo, hi = np.array(rec.domain).T
-            cases.append((name, rec, rng.uniform(lo, hi) * 0.5))
-    return cases
 
 
 def _hess(rec):
@@ -34,7 +23,7 @@ def _hess(rec):
 
 def _params():
     out = []
-    for name, rec, x0 in _cases():
+    for name, rec, x0 in comparison_starts():
         ref = sp_minimize(rec.f, x0, jac=rec.grad, hess=_hess(rec), method="Newton-CG")
         out.append(pytest.param(rec, x0, ref.nit, ref.fun,
                                 id=f"{name}-x0={np.round(x0, 2).tolist()}-scipy_nit={ref.nit}"))

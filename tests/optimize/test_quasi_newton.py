@@ -7,33 +7,19 @@ from scipy.optimize import minimize as sp_minimize
 
 import mathforml
 from mathforml.exceptions import ConvergenceWarning
-from mathforml.optimize.functions import (TEST_FUNCTIONS, make_quadratic, rosenbrock,
+from mathforml.optimize.functions import (make_quadratic, rosenbrock,
                                           rosenbrock_grad)
 from mathforml.optimize.line_search import strong_wolfe
 from mathforml.optimize.quasi_newton import bfgs, lbfgs
 
+from ._starts import comparison_starts
+
 EPS = np.finfo(float).eps
-
-
-def _starts():
-    """(name, function record, start) cases for the SciPy iteration-count comparison."""
-    rng = np.random.default_rng(5)
-    cases = [("rosenbrock", TEST_FUNCTIONS["rosenbrock"], np.array([-1.2, 1.0])),
-             ("rosenbrock", TEST_FUNCTIONS["rosenbrock"], np.array([2.0, -1.0])),
-             ("rosenbrock10", TEST_FUNCTIONS["rosenbrock"].for_dim(10), np.zeros(10))]
-    for name in ("beale", "booth", "himmelblau", "styblinski_tang", "quadratic"):
-        rec = TEST_FUNCTIONS[name]
-        for _ in range(2):
-            lo, hi = np.array(rec.domain).T
-            cases.append((name, rec, rng.uniform(lo, hi) * 0.5))
-    rec5 = TEST_FUNCTIONS["styblinski_tang"].for_dim(5)
-    cases.append(("styblinski_tang5", rec5, rng.uniform(-2.5, 2.5, 5)))
-    return cases
 
 
 def _params(ref_method):
     out = []
-    for name, rec, x0 in _starts():
+    for name, rec, x0 in comparison_starts(with_styblinski_tang_5d=True):
         ref = sp_minimize(rec.f, x0, jac=rec.grad, method=ref_method)
         out.append(pytest.param(rec, x0, ref.nit,
                                 id=f"{name}-x0={np.round(x0, 2).tolist()}-scipy_nit={ref.nit}"))
